@@ -1,0 +1,136 @@
+"""Shared personas and helpers for every app's tests.
+
+Personas (DESIGN.md): an owner, a manager, a front-desk user of the salon, an outsider who
+belongs to another business, and platform staff. Data is made through the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.test import APIClient
+
+from console.apikeys import api_key_create
+from console.models import Business, Role, User
+from console.services import business_create, membership_add, user_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")
+    for item in items:
+        if "postgres" in item.keywords and not settings.USING_POSTGRES:
+            item.add_marker(skip_pg)
+        if (
+            "redis" in item.keywords or "celery_worker" in item.keywords
+        ) and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in-process unless a test asks for a real worker (`celery_worker` marker)."""
+    from console.celery import app
+
+    eager = "celery_worker" not in request.keywords
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = before
+
+
+def make_user(email: str, *, staff: bool = False) -> User:
+    user = user_create(email=email, password=PASSWORD)
+    if staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+def make_business(
+    name: str, owner: User, *, kind: str = "salon", tz: str = "America/New_York", prefix: str = "GB"
+) -> Business:
+    return business_create(
+        name=name, kind=kind, timezone_name=tz, prefix=prefix, owner=owner, trial_days=None
+    )
+
+
+@pytest.fixture
+def owner(db: None) -> User:
+    return make_user("owner@salon.test")
+
+
+@pytest.fixture
+def business(owner: User) -> Business:
+    return make_business("Salon One", owner)
+
+
+@pytest.fixture
+def manager(business: Business, owner: User) -> User:
+    user = make_user("manager@salon.test")
+    membership_add(business=business, user=user, role=Role.MANAGER, by=owner)
+    return user
+
+
+@pytest.fixture
+def front_desk(business: Business, owner: User) -> User:
+    user = make_user("desk@salon.test")
+    membership_add(business=business, user=user, role=Role.FRONT_DESK, by=owner)
+    return user
+
+
+@pytest.fixture
+def other_owner(db: None) -> User:
+    return make_user("owner@other.test")
+
+
+@pytest.fixture
+def other_business(other_owner: User) -> Business:
+    return make_business(
+        "Other Clinic", other_owner, kind="clinic", tz="Europe/London", prefix="OC"
+    )
+
+
+@pytest.fixture
+def outsider(other_business: Business, other_owner: User) -> User:
+    """Front desk of another business: must never see ours."""
+    user = make_user("outsider@other.test")
+    membership_add(business=other_business, user=user, role=Role.FRONT_DESK, by=other_owner)
+    return user
+
+
+@pytest.fixture
+def platform_staff(db: None) -> User:
+    return make_user("staff@platform.test", staff=True)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    """A Django test client signed in as `user` (working in their first business)."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for() -> Callable[..., APIClient]:
+    """`api_client_for(business, "ingest", "admin")`: an API client with a fresh key."""
+
+    def make(business: Business, *scopes: str) -> APIClient:
+        created = api_key_create(business=business, name="test key", scopes=list(scopes))
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {created.secret}")
+        client.api_key = created.api_key  # type: ignore[attr-defined]
+        return client
+
+    return make

@@ -1,0 +1,116 @@
+"""Every API error is JSON: {"error": code, "message": text, "fields": {...}} (CONTRACTS §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+_CODES = {
+    400: "invalid",
+    401: "unauthorized",
+    402: "payment_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+class ApiError(exceptions.APIException):
+    """Raise from a view with a specific code, e.g. ApiError(409, "slot_unavailable", ...)."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra or {}
+        super().__init__(detail=message, code=code)
+
+
+class BodyTooLarge(ApiError):
+    def __init__(self) -> None:
+        super().__init__(413, "body_too_large", "The request body is over 1 MiB.")
+
+
+def error_body(
+    code: str, message: str, fields: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {"error": code, "message": message, "fields": fields or {}, **extra}
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, str]:
+    """DRF's nested error detail → {"a.b": "message"}."""
+    out: dict[str, str] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            out[prefix or "non_field_errors"] = " ".join(str(item) for item in detail)
+        else:
+            for index, value in enumerate(detail):
+                out.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        out[prefix or "non_field_errors"] = str(detail)
+    return out
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Imported here: rest_framework.views loads the API settings, which import our parser,
+    # which imports this module.
+    from rest_framework.views import set_rollback
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+
+    status_code = exc.status_code
+    if isinstance(exc, ApiError):
+        body = error_body(exc.code, exc.message, exc.fields, **exc.extra)
+    elif isinstance(exc, exceptions.ValidationError):
+        body = error_body("invalid", "The request has invalid fields.", _flatten(exc.detail))
+    elif isinstance(exc, exceptions.ParseError):
+        body = error_body("invalid_json", str(exc.detail))
+    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        status_code = status.HTTP_401_UNAUTHORIZED
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
+        body = error_body("unauthorized", str(exc.detail))
+    else:
+        body = error_body(_CODES.get(status_code, "error"), str(exc.detail))
+    set_rollback()
+    return Response(body, status=status_code, headers=headers)
+
+
+def json_error(status_code: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error(404, "not_found", "No such resource.")

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from console.demo import DEMO_PASSWORD, demo_businesses_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo businesses, people and data (idempotent); prints the demo logins."
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        _businesses, logins = demo_businesses_seed()
+        # Each app seeds its own demo data below, for every demo business.
+        lines = [f"  {login.email:<28} {login.role:<15} {login.business}" for login in logins]
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write("\n".join(lines))
+        self.stdout.write(f"Demo logins: {', '.join(login.email for login in logins)}")

@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from console import health
+from console.api.errors import api_not_found
+from console.api.business import BusinessView
+from console.views import accounts, settings
+
+handler400 = "console.views.errors.bad_request"
+handler403 = "console.views.errors.forbidden"
+handler404 = "console.views.errors.not_found"
+handler500 = "console.views.errors.server_error"
+
+api_v1 = [
+    path("business", BusinessView.as_view(), name="api_business"),
+    path("", include("calls.api_urls")),
+    path("", include("bookings.api_urls")),
+]
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    # Sign-in
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("switch/", accounts.business_switch, name="business_switch"),
+    # Settings
+    path("settings/", settings.business_settings, name="settings_business"),
+    path("settings/members/", settings.members, name="settings_members"),
+    path("settings/members/<int:pk>/role/", settings.member_role, name="settings_member_role"),
+    path(
+        "settings/members/<int:pk>/remove/", settings.member_remove, name="settings_member_remove"
+    ),
+    path("settings/api-keys/", settings.api_keys, name="settings_api_keys"),
+    path(
+        "settings/api-keys/<int:pk>/revoke/",
+        settings.api_key_revoke_view,
+        name="settings_api_key_revoke",
+    ),
+    path("settings/audit/", settings.audit_log, name="settings_audit"),
+    # API
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG
+    # Pages of the apps
+    path("", include("calls.urls")),
+    path("", include("bookings.urls")),
+    path("admin/", admin.site.urls),
+]
