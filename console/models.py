@@ -225,3 +225,208 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+# --- The public site: billing and the affiliate program (issue 7) -----------------------
+
+
+class AffiliateProgram(models.Model):
+    """The affiliate program's terms: data, not template text (one row, code "default")."""
+
+    code = models.SlugField(unique=True, default="default")
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    hold_days = models.PositiveSmallIntegerField(default=30)
+    cookie_days = models.PositiveSmallIntegerField(default=60)
+    payout_threshold_cents = models.PositiveIntegerField(default=5000)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commission_percent__gte=0) & Q(commission_percent__lte=100),
+                name="affiliate_program_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.commission_percent}%"
+
+
+class BillingAccount(models.Model):
+    """A business's Stripe customer and subscription."""
+
+    business = models.OneToOneField(
+        Business, on_delete=models.CASCADE, related_name="billing_account"
+    )
+    stripe_customer_id = models.CharField(max_length=100, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(max_length=100, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.business} · {self.stripe_customer_id or '-'}"
+
+
+class StripeEvent(models.Model):
+    """A processed webhook event: its id makes a replay a no-op."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+
+class Invoice(models.Model):
+    """A paid Stripe invoice, recorded locally in integer cents."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", "Paid"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="invoices")
+    stripe_invoice_id = models.CharField(max_length=100, unique=True)
+    stripe_charge_id = models.CharField(max_length=100, blank=True, db_index=True)
+    stripe_payment_intent_id = models.CharField(max_length=100, blank=True, db_index=True)
+    number = models.CharField(max_length=100, blank=True)
+    amount_paid_cents = models.PositiveIntegerField()
+    amount_refunded_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PAID)
+    paid_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_refunded_cents__lte=models.F("amount_paid_cents")),
+                name="invoice_refund_not_over_paid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stripe_invoice_id} {self.amount_paid_cents}"
+
+
+class TrialNotice(models.Model):
+    """A trial-ending email that went out: one per business and lead time."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "days_before"], name="trial_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_id} · {self.days_before} days before"
+
+
+class Affiliate(models.Model):
+    """Someone who refers businesses: their own login, not a member of any business."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="affiliate")
+    code = models.SlugField(max_length=20, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.code})"
+
+
+class ReferralClick(models.Model):
+    """One visitor following an affiliate's link on one day."""
+
+    affiliate = models.ForeignKey(Affiliate, on_delete=models.CASCADE, related_name="clicks")
+    visitor_hash = models.CharField(max_length=64)
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["affiliate", "visitor_hash", "day"], name="referral_click_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.affiliate_id} · {self.day}"
+
+
+class Referral(models.Model):
+    """A business an affiliate brought in, followed from trial to paying."""
+
+    affiliate = models.ForeignKey(Affiliate, on_delete=models.PROTECT, related_name="referrals")
+    business = models.OneToOneField(Business, on_delete=models.CASCADE, related_name="referral")
+    click = models.ForeignKey(ReferralClick, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.affiliate.code} → {self.business}"
+
+
+class Payout(models.Model):
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PAID = "paid", "Paid"
+
+    affiliate = models.ForeignKey(Affiliate, on_delete=models.PROTECT, related_name="payouts")
+    amount_cents = models.IntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    approved_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payout_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payout {self.pk} · {self.amount_cents} · {self.status}"
+
+
+class Commission(models.Model):
+    """A ledger line: an earning on a paid invoice, or the reversal of one after a refund.
+
+    Pending for the program's hold, then approved; paid once a payout includes it.
+    """
+
+    class Kind(models.TextChoices):
+        EARNING = "earning", "Earning"
+        REVERSAL = "reversal", "Reversal"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        PAID = "paid", "Paid"
+
+    affiliate = models.ForeignKey(Affiliate, on_delete=models.PROTECT, related_name="commissions")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="commissions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EARNING)
+    amount_cents = models.IntegerField()
+    rate_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    available_at = models.DateTimeField()
+    payout = models.ForeignKey(
+        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="commissions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind"], name="commission_once_per_invoice"),
+            models.CheckConstraint(
+                condition=(Q(kind="earning", amount_cents__gte=0))
+                | (Q(kind="reversal", amount_cents__lte=0)),
+                name="commission_sign_by_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount_cents} · {self.status}"
