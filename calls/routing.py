@@ -1,5 +1,10 @@
 """WebSocket routes of this app, joined in console/asgi.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from calls.consumers import CallTranscriptConsumer, LiveCallsConsumer
+
+websocket_urlpatterns = [
+    path("ws/live/", LiveCallsConsumer.as_asgi()),
+    path("ws/calls/<int:pk>/", CallTranscriptConsumer.as_asgi()),
+]

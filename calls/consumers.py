@@ -1,0 +1,74 @@
+"""WebSockets of the live views (CONTRACTS §6). Thin: check who is asking, join the group,
+forward fragments. What is sent is decided and rendered in calls.live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from calls.events import CallFragment, business_group, call_group
+from calls.models import Call
+from console.tenancy import SESSION_KEY, Access, access_resolve
+
+# Closing before accept answers the handshake with 403.
+
+
+@database_sync_to_async
+def _access(scope: dict[str, Any]) -> Access | None:
+    session = scope.get("session")
+    business_id = session.get(SESSION_KEY) if session is not None else None
+    return access_resolve(scope.get("user"), business_id)
+
+
+@database_sync_to_async
+def _call_pk(access: Access, pk: int) -> int | None:
+    return Call.objects.filter(business=access.business, pk=pk).values_list("pk", flat=True).first()
+
+
+class _FragmentConsumer(AsyncWebsocketConsumer):
+    business_id: int | None = None
+    group: str | None = None
+
+    async def _join(self, business_id: int, group: str) -> None:
+        self.business_id = business_id
+        self.group = group
+        await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        return None  # the browser only listens
+
+    async def call_fragment(self, event: CallFragment) -> None:
+        # Groups are per business already; checked again so a stray message never leaks.
+        if event["business_id"] == self.business_id:
+            await self.send(text_data=event["html"])
+
+
+class LiveCallsConsumer(_FragmentConsumer):
+    """/ws/live/: every call of the business the user works in."""
+
+    async def connect(self) -> None:
+        access = await _access(self.scope)
+        if access is None:
+            await self.close()
+            return
+        await self._join(access.business.pk, business_group(access.business.pk))
+
+
+class CallTranscriptConsumer(_FragmentConsumer):
+    """/ws/calls/<pk>/: one call of that business, line by line."""
+
+    async def connect(self) -> None:
+        access = await _access(self.scope)
+        pk = self.scope["url_route"]["kwargs"]["pk"]
+        call_pk = await _call_pk(access, pk) if access is not None else None
+        if access is None or call_pk is None:
+            await self.close()
+            return
+        await self._join(access.business.pk, call_group(call_pk))

@@ -1,0 +1,44 @@
+"""Live calls and a call's live transcript. The page and its WebSocket updates render the
+same partials (templates/calls/live.html, transcript.html)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from calls import selectors
+from console.tenancy import business_view
+
+
+def _live_context(request: HttpRequest) -> dict[str, object]:
+    business = request.access.business  # type: ignore[attr-defined]
+    return {
+        "live_calls": list(selectors.calls_in_progress(business=business)),
+        "ended_calls": selectors.calls_recently_ended(business=business),
+    }
+
+
+@business_view()
+def live(request: HttpRequest) -> HttpResponse:
+    return render(request, "calls/live.html", _live_context(request))
+
+
+@business_view()
+def live_lists(request: HttpRequest) -> HttpResponse:
+    """Both lists, from the database: what a page redraws after its socket reconnects."""
+    return render(request, "calls/live.html#live-lists", _live_context(request))
+
+
+def _call_context(request: HttpRequest, pk: int) -> dict[str, object]:
+    call = selectors.call_get(business=request.access.business, pk=pk)  # type: ignore[attr-defined]
+    return {"call": call, "segments": list(selectors.call_segments(call=call))}
+
+
+@business_view()
+def live_call(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "calls/transcript.html", _call_context(request, pk))
+
+
+@business_view()
+def live_call_body(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "calls/transcript.html#call-body", _call_context(request, pk))

@@ -1,0 +1,71 @@
+// Live call pages: htmx's ws extension swaps fragments by id (hx-swap-oob). This adds the
+// three things it does not do: place a fragment whose element is not on the page yet (a new
+// call, a new transcript line), tick durations, and tell the user when the socket drops,
+// then redraw from the server once it is back (live messages are hints; the database is
+// the truth).
+(function () {
+  "use strict";
+
+  function place(el) {
+    var listId = el.getAttribute("data-list");
+    var list = listId && document.getElementById(listId);
+    if (!list) return;
+    var seq = el.getAttribute("data-seq");
+    if (seq === null) {
+      list.insertBefore(el, list.firstChild);
+    } else {
+      var n = parseInt(seq, 10);
+      var after = Array.prototype.find.call(list.children, function (child) {
+        return parseInt(child.getAttribute("data-seq"), 10) > n;
+      });
+      list.insertBefore(el, after || null);
+    }
+    if (window.htmx) window.htmx.process(el);
+    tick();
+  }
+
+  document.addEventListener("htmx:oobErrorNoTarget", function (evt) {
+    var el = evt.detail && evt.detail.content;
+    if (el && el.getAttribute && el.getAttribute("data-list")) place(el);
+  });
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var since = Date.parse(el.getAttribute("data-since"));
+      if (isNaN(since)) return;
+      var s = Math.max(0, Math.floor((now - since) / 1000));
+      var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+      el.textContent = (h ? h + ":" + pad(m) : m) + ":" + pad(s % 60);
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+
+  function status(text, down) {
+    var el = document.getElementById("conn-status");
+    if (!el) return;
+    el.textContent = text;
+    el.classList.toggle("down", !!down);
+  }
+  var dropped = false;
+  document.addEventListener("htmx:wsOpen", function (evt) {
+    status("Live", false);
+    var socket = evt.target.closest("[data-live-socket]");
+    if (dropped && socket && window.htmx) {
+      // Whatever happened while we were away: redraw from the database.
+      var url = socket.getAttribute("data-refresh-url");
+      var target = socket.firstElementChild;
+      if (url && target) window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+    }
+    dropped = false;
+  });
+  document.addEventListener("htmx:wsClose", function () {
+    dropped = true;
+    status("Connection lost: reconnecting…", true);
+  });
+  document.addEventListener("htmx:wsError", function () {
+    status("Connection lost: reconnecting…", true);
+  });
+})();
