@@ -206,3 +206,6 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type}"
+
+
+from calls.models_analysis import CallAnalysis, CallNote, CallReview  # noqa: E402, F401
