@@ -128,9 +128,7 @@ class Customer(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["business", "phone_index"], name="customer_phone_once"
-            ),
+            models.UniqueConstraint(fields=["business", "phone_index"], name="customer_phone_once"),
         ]
 
     def __str__(self) -> str:
@@ -148,6 +146,9 @@ class ReferenceCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["business", "day"], name="reference_counter_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.last_number}"
 
 
 class Appointment(models.Model):
@@ -178,6 +179,14 @@ class Appointment(models.Model):
     blocks_until = models.DateTimeField(help_text="end + the service's buffer at booking time")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.CONSOLE)
+    call = models.ForeignKey(
+        "calls.Call",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+        help_text="The call whose agent booked it.",
+    )
     notes = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -221,6 +230,9 @@ class AppointmentChange(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_label}"
+
 
 class IdempotencyRecord(models.Model):
     """The first response to an `Idempotency-Key`, replayed to every retry."""
@@ -237,6 +249,9 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["business", "key"], name="idempotency_key_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"
 
 
 class OutboxMessage(models.Model):
@@ -279,3 +294,6 @@ class OutboxMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["business", "dedupe_key"], name="outbox_dedupe_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind} ({self.status})"

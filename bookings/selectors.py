@@ -1,0 +1,213 @@
+"""Reads of the appointment book. Every function starts from a business."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from bookings.availability import (
+    DatedInterval,
+    Rules,
+    StaffCalendar,
+    WeeklyInterval,
+    slots_free,
+)
+from bookings.models import (
+    Appointment,
+    Customer,
+    Service,
+    StaffException,
+    StaffMember,
+    WorkingHours,
+)
+from bookings.references import reference_normalize
+from console.encryption import blind_index
+from console.models import Business
+from console.phones import phone_to_e164_or_none
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # UTC
+    end: datetime
+    staff: StaffMember
+
+
+def business_rules(*, business: Business, now: datetime | None = None) -> Rules:
+    """The business's booking rules as of `now`: earliest start and last bookable day."""
+    now = now or timezone.now()
+    today = now.astimezone(business.tz).date()
+    return Rules(
+        interval_minutes=business.slot_interval_minutes,
+        earliest=now + timedelta(minutes=business.min_notice_minutes),
+        latest_day=today + timedelta(days=business.max_advance_days),
+    )
+
+
+def staff_for_service(*, business: Business, service: Service) -> list[StaffMember]:
+    return list(
+        StaffMember.objects.filter(business=business, active=True, services=service).order_by(
+            "name", "id"
+        )
+    )
+
+
+def staff_calendars(
+    *,
+    business: Business,
+    staff: Sequence[StaffMember],
+    start: datetime,
+    end: datetime,
+    exclude_appointment_id: int | None = None,
+) -> dict[int, StaffCalendar]:
+    """Hours, exceptions and holding appointments of `staff` around [start, end): 3 queries."""
+    ids = [s.pk for s in staff]
+    calendars = {pk: StaffCalendar(weekly=[], off=[], extra=[], busy=[]) for pk in ids}
+    for row in WorkingHours.objects.filter(staff_id__in=ids).values_list(
+        "staff_id", "weekday", "start", "end"
+    ):
+        calendars[row[0]].weekly.append(WeeklyInterval(row[1], row[2], row[3]))  # type: ignore[attr-defined]
+    for staff_id, kind, ex_start, ex_end in StaffException.objects.filter(
+        staff_id__in=ids, start__lt=end, end__gt=start
+    ).values_list("staff_id", "kind", "start", "end"):
+        target = (
+            calendars[staff_id].off
+            if kind == StaffException.Kind.OFF
+            else calendars[staff_id].extra
+        )
+        target.append(DatedInterval(ex_start, ex_end))  # type: ignore[attr-defined]
+    busy = Appointment.objects.filter(
+        staff_id__in=ids,
+        status__in=Appointment.HOLDING,
+        start__lt=end,
+        blocks_until__gt=start,
+    )
+    if exclude_appointment_id is not None:
+        busy = busy.exclude(pk=exclude_appointment_id)
+    for staff_id, b_start, b_until in busy.values_list("staff_id", "start", "blocks_until"):
+        calendars[staff_id].busy.append(DatedInterval(b_start, b_until))  # type: ignore[attr-defined]
+    return calendars
+
+
+def availability_list(
+    *,
+    business: Business,
+    service: Service,
+    day_from: date,
+    day_to: date,
+    staff: StaffMember | None = None,
+    now: datetime | None = None,
+    apply_rules: bool = True,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
+    """Free slots for `service` on local days day_from..day_to, ascending.
+
+    With `staff`, that person's slots; without, each start time once, given to whoever
+    doing the service has the fewest bookings that day (ties: by name).
+    """
+    tz = business.tz
+    people = [staff] if staff is not None else staff_for_service(business=business, service=service)
+    if not people:
+        return []
+    rules = business_rules(business=business, now=now)
+    if not apply_rules:
+        rules = Rules(
+            interval_minutes=business.slot_interval_minutes, earliest=now or timezone.now()
+        )
+    window_start = datetime.combine(day_from, time(0), tzinfo=tz).astimezone(UTC) - timedelta(
+        hours=12
+    )
+    window_end = datetime.combine(day_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(
+        UTC
+    ) + timedelta(hours=12)
+    calendars = staff_calendars(
+        business=business,
+        staff=people,
+        start=window_start,
+        end=window_end,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    duration = timedelta(minutes=service.duration_minutes)
+    buffer = timedelta(minutes=service.buffer_minutes)
+    load: dict[tuple[int, date], int] = defaultdict(int)
+    for person in people:
+        for busy in calendars[person.pk].busy:
+            load[(person.pk, busy.start.astimezone(tz).date())] += 1
+    best: dict[datetime, tuple[int, int, StaffMember]] = {}
+    for order, person in enumerate(people):
+        for start in slots_free(
+            calendar=calendars[person.pk],
+            day_from=day_from,
+            day_to=day_to,
+            tz=tz,
+            duration=duration,
+            buffer=buffer,
+            rules=rules,
+        ):
+            rank = (load[(person.pk, start.astimezone(tz).date())], order)
+            if start not in best or rank < best[start][:2]:
+                best[start] = (*rank, person)
+    return [Slot(start=s, end=s + duration, staff=best[s][2]) for s in sorted(best)]
+
+
+def slots_nearest(
+    *,
+    business: Business,
+    service: Service,
+    around: datetime,
+    staff: StaffMember | None = None,
+    count: int = 3,
+    now: datetime | None = None,
+) -> list[Slot]:
+    """The `count` free slots closest to `around` (the alternatives offered after a clash)."""
+    day = around.astimezone(business.tz).date()
+    for days in (1, 7, 21):
+        slots = availability_list(
+            business=business,
+            service=service,
+            staff=staff,
+            day_from=day - timedelta(days=days - 1 if days > 1 else 0),
+            day_to=day + timedelta(days=days),
+            now=now,
+        )
+        if len(slots) >= count:
+            break
+    slots.sort(key=lambda s: (abs((s.start - around).total_seconds()), s.start))
+    return sorted(slots[:count], key=lambda s: s.start)
+
+
+def services_active(*, business: Business) -> QuerySet[Service]:
+    return Service.objects.filter(business=business, active=True).order_by("name")
+
+
+def customer_by_phone(*, business: Business, phone: str) -> Customer | None:
+    e164 = phone_to_e164_or_none(phone, region=business.default_region)
+    if e164 is None:
+        return None
+    return Customer.objects.filter(business=business, phone_index=blind_index(e164)).first()
+
+
+def appointments_base(*, business: Business) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(business=business).select_related(
+        "service", "staff", "customer"
+    )
+
+
+def appointment_by_reference(*, business: Business, reference: str) -> Appointment | None:
+    """Forgiving lookup (CONTRACTS §5); None for an unknown or another business's reference."""
+    canonical = reference_normalize(reference)
+    if canonical is None:
+        return None
+    return appointments_base(business=business).filter(reference=canonical).first()
+
+
+def appointments_for_phone(*, business: Business, phone: str) -> list[Appointment]:
+    customer = customer_by_phone(business=business, phone=phone)
+    if customer is None:
+        return []
+    return list(appointments_base(business=business).filter(customer=customer).order_by("start"))
