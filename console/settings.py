@@ -181,6 +181,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "console")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{CHANNELS_PREFIX}:celery:"}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The trial and the affiliate program (console/tasks.py): hourly, each task is idempotent.
+CELERY_BEAT_SCHEDULE["trials-expire"] = {"task": "console.tasks.trials_expire", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["trial-reminders"] = {
+    "task": "console.tasks.trial_reminders_send",
+    "schedule": 3600,
+}
+CELERY_BEAT_SCHEDULE["commissions-approve"] = {
+    "task": "console.tasks.commissions_approve",
+    "schedule": 3600,
+}
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "console.User"
@@ -205,6 +215,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+
+# --- Billing (Stripe) ------------------------------------------------------------------
+# Without STRIPE_SECRET_KEY the console says billing is not configured. STRIPE_API_BASE
+# points the stripe library elsewhere (tests run a stand-in on localhost).
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 
 # --- Email and SMS -------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

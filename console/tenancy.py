@@ -18,8 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from console.models import Business, Membership, User
+from console.trials import business_is_read_only
 
 SESSION_KEY = "business_id"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 Check = Callable[..., bool]
 
 
@@ -94,8 +96,15 @@ def business_context(request: HttpRequest) -> dict[str, Any]:
     return {"access": access, "access_businesses": lambda: businesses_for_user(access.user)}
 
 
-def business_view(check: Check | None = None) -> Callable[[Callable[..., HttpResponse]], Any]:
-    """A console page: signed in, working in a business, allowed by `check` (a roles.can_*)."""
+def business_view(
+    check: Check | None = None, *, read_only_ok: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """A console page: signed in, working in a business, allowed by `check` (a roles.can_*).
+
+    While the business is read-only (trial ended unpaid, subscription cancelled), its pages
+    still show their data but refuse writes (any non-GET/HEAD/OPTIONS) with 402, unless the
+    view says `read_only_ok` (billing itself: the way back to a plan).
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -106,6 +115,12 @@ def business_view(check: Check | None = None) -> Callable[[Callable[..., HttpRes
                 return render(request, "console/no_business.html", status=403)
             if check is not None and not access.can(check):
                 raise PermissionDenied("Your role does not allow this.")
+            if (
+                not read_only_ok
+                and request.method not in SAFE_METHODS
+                and business_is_read_only(access.business)
+            ):
+                return render(request, "billing/read_only.html", status=402)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -4,9 +4,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from console import health
-from console.api.errors import api_not_found
 from console.api.business import BusinessView
-from console.views import accounts, settings
+from console.api.errors import api_not_found
+from console.views import accounts, public, settings
+from console.views import affiliates as affiliate_views
+from console.views import billing as billing_views
 
 handler400 = "console.views.errors.bad_request"
 handler403 = "console.views.errors.forbidden"
@@ -57,6 +59,29 @@ urlpatterns = [
         name="settings_api_key_revoke",
     ),
     path("settings/audit/", settings.audit_log, name="settings_audit"),
+    # Public site, billing and the affiliate program (CONTRACTS §7)
+    path("pricing/", public.pricing, name="pricing"),
+    path("trial/", public.trial, name="trial"),
+    path("r/<slug:code>/", public.referral_link, name="referral_link"),
+    path("billing/", billing_views.billing, name="billing"),
+    path("billing/checkout/", billing_views.checkout, name="billing_checkout"),
+    path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
+    path("affiliates/", affiliate_views.program, name="affiliates"),
+    path("affiliates/join/", affiliate_views.join, name="affiliate_join"),
+    path("affiliates/dashboard/", affiliate_views.dashboard, name="affiliate_dashboard"),
+    path("affiliates/statement.csv", affiliate_views.statement, name="affiliate_statement"),
+    path("affiliates/payouts/", affiliate_views.staff_payouts, name="affiliate_staff_payouts"),
+    path(
+        "affiliates/payouts/<int:affiliate_id>/approve/",
+        affiliate_views.staff_payout_approve,
+        name="affiliate_payout_approve",
+    ),
+    path(
+        "affiliates/payouts/<int:payout_id>/paid/",
+        affiliate_views.staff_payout_paid,
+        name="affiliate_payout_paid",
+    ),
+    path("affiliates/payouts.csv", affiliate_views.staff_payouts_csv, name="affiliate_payouts_csv"),
     # API
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

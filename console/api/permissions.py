@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import exceptions
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from console.api.errors import ApiError
 from console.models import ApiKey
+from console.trials import business_is_read_only
 
 
 class HasScope(BasePermission):
@@ -22,6 +24,13 @@ class HasScope(BasePermission):
             raise exceptions.PermissionDenied("This endpoint declares no scope.")
         if required not in api_key.scopes:
             raise exceptions.PermissionDenied(f"This key lacks the '{required}' scope.")
+        if request.method not in SAFE_METHODS and business_is_read_only(api_key.business):
+            raise ApiError(
+                402,
+                "trial_expired",
+                "This business's trial has ended without a plan: the API is read-only until "
+                "an owner subscribes in the console.",
+            )
         return True
 
 

@@ -51,5 +51,7 @@ def business_switch(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The console's front door: the first page the user's work starts on."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect("pricing")  # prospects land on the public site
+    if request.access is None and hasattr(request.user, "affiliate"):  # type: ignore[attr-defined]
+        return redirect("affiliate_dashboard")  # an affiliate without a business
     return redirect("settings_business")
