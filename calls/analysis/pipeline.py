@@ -1,0 +1,166 @@
+"""Runs the steps on one finished call and stores the result.
+
+`analysis_run` is pure (CallInput → AnalysisResult): the evaluation command and the tests
+use it directly. `call_analyze` loads a call, runs it and writes one CallAnalysis row per
+call and ANALYZER_VERSION (a re-run updates that row; a new version adds a row and becomes
+the current one), so running it twice, or a retried task, never duplicates anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from calls.analysis import ANALYZER_VERSION
+from calls.analysis.escalation import Escalation, escalation_decide
+from calls.analysis.intent import Intent, intent_classify
+from calls.analysis.lead_score import LeadScore, booked_in_call, lead_score_compute
+from calls.analysis.redact import Redaction, transcript_redact
+from calls.analysis.sentiment import Sentiment, sentiment_analyze
+from calls.analysis.slots import Slots, slots_extract
+from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
+from calls.models import Call, CallAnalysis
+from console.phones import phone_mask
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    redaction: Redaction
+    sentiment: Sentiment
+    intent: Intent
+    slots: Slots
+    lead: LeadScore
+    escalation: Escalation
+    booked: bool
+
+
+def analysis_run(call: CallInput) -> AnalysisResult:
+    redaction = transcript_redact(call)
+    sentiment = sentiment_analyze(call.caller_lines)
+    intent = intent_classify(call)
+    slots = slots_extract(call, intent=intent.label)
+    lead = lead_score_compute(call, intent=intent.label, slots=slots, sentiment=sentiment)
+    escalation = escalation_decide(call, sentiment=sentiment, slots=slots)
+    return AnalysisResult(
+        redaction=redaction,
+        sentiment=sentiment,
+        intent=intent,
+        slots=slots,
+        lead=lead,
+        escalation=escalation,
+        booked=booked_in_call(call),
+    )
+
+
+def call_input_build(call: Call) -> CallInput:
+    """The call as the steps see it: final transcript lines in order, tools in order."""
+    from bookings.models import Service
+
+    segments = call.segments.filter(final=True).order_by("seq")
+    tools = call.tool_invocations.order_by("occurred_at", "id")
+    services = Service.objects.filter(business_id=call.business_id, active=True).order_by("id")
+    return CallInput(
+        lines=tuple(
+            Line(speaker=s.speaker, text=s.text or "", start_ms=s.start_ms, end_ms=s.end_ms)
+            for s in segments
+        ),
+        tools=tuple(
+            ToolCall(
+                name=t.name,
+                arguments=t.arguments if isinstance(t.arguments, dict) else {},
+                result=t.result if isinstance(t.result, dict) else {},
+                ok=t.ok,
+                latency_ms=t.latency_ms,
+            )
+            for t in tools
+        ),
+        services=tuple(
+            ServiceOption(id=s.pk, name=s.name, aliases=tuple(str(a) for a in s.aliases or ()))
+            for s in services
+        ),
+        business_kind=call.business.kind,
+        region=call.business.default_region or "US",
+        from_number=call.from_number or "",
+        duration_s=call.duration_s,
+        end_reason=call.end_reason,
+    )
+
+
+def call_analyze(*, call_pk: int, version: str = ANALYZER_VERSION) -> CallAnalysis | None:
+    """Analyse the call and store the result; None if the call is gone or not ended."""
+    call = Call.objects.select_related("business").filter(pk=call_pk).first()
+    if call is None or call.status != Call.Status.ENDED:
+        return None
+    result = analysis_run(call_input_build(call))
+    values = analysis_values(result)
+    with transaction.atomic():
+        # Lock the call so two workers analysing it at once write one row, one current.
+        Call.objects.select_for_update().filter(pk=call.pk).first()
+        CallAnalysis.objects.filter(call=call, is_current=True).exclude(
+            analyzer_version=version
+        ).update(is_current=False)
+        analysis, _ = CallAnalysis.objects.update_or_create(
+            call=call, analyzer_version=version, defaults={**values, "is_current": True}
+        )
+    return analysis
+
+
+def analysis_values(result: AnalysisResult) -> dict[str, object]:
+    slots = result.slots
+    return {
+        "redacted_transcript": result.redaction.text,
+        "redacted_lines": [
+            {
+                "speaker": line.speaker,
+                "text": line.text,
+                "start_ms": line.start_ms,
+                "end_ms": line.end_ms,
+            }
+            for line in result.redaction.lines
+        ],
+        "sentiment_score": result.sentiment.score,
+        "sentiment_label": result.sentiment.label,
+        "sentiment_first": result.sentiment.first,
+        "sentiment_last": result.sentiment.last,
+        "sentiment_trend": result.sentiment.trend,
+        "intent": result.intent.label,
+        "intent_confidence": result.intent.confidence,
+        "caller_name": slots.caller_name,
+        "callback_number": slots.callback_number,
+        "callback_masked": phone_mask(slots.callback_number) if slots.callback_number else "",
+        "reason": slots.reason[:200],
+        "reason_service_id": slots.reason_service_id,
+        "urgency": slots.urgency,
+        "lead_score": result.lead.score,
+        "lead_reasons": list(result.lead.reasons),
+        "escalate": result.escalation.escalate,
+        "escalation_reason": result.escalation.reason[:200],
+        "booked": result.booked,
+        "details": {
+            "intent_scores": result.intent.scores,
+            "escalation_reasons": list(result.escalation.reasons),
+            "red_flags": list(slots.red_flags),
+            "sentiment_lowest": result.sentiment.lowest,
+        },
+    }
+
+
+def calls_unanalysed(
+    *,
+    business_id: int | None = None,
+    version: str = ANALYZER_VERSION,
+    ended_before: datetime | None = None,
+    limit: int | None = None,
+) -> list[int]:
+    """Ended calls (pks, oldest first) with no analysis by `version`."""
+    calls = Call.objects.filter(status=Call.Status.ENDED).exclude(
+        analyses__analyzer_version=version
+    )
+    if ended_before is not None:
+        calls = calls.filter(ended_at__lt=ended_before)
+    if business_id is not None:
+        calls = calls.filter(business_id=business_id)
+    pks = calls.order_by("ended_at", "pk").values_list("pk", flat=True)
+    return list(pks[:limit] if limit else pks)

@@ -1,0 +1,43 @@
+"""Celery tasks of the calls app. Tasks take ids, refetch, call one service, own retries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+from calls.analysis.pipeline import call_analyze
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(DatabaseError, ConnectionError, TimeoutError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+)
+def call_analysis_task(self: object, call_pk: int) -> int | None:
+    """Analyse one ended call. Idempotent: a retry or a second run rewrites the same row."""
+    analysis = call_analyze(call_pk=call_pk)
+    return analysis.pk if analysis is not None else None
+
+
+def calls_analysis_queue(*, call_pks: list[int]) -> None:
+    for pk in call_pks:
+        call_analysis_task.delay(pk)
+
+
+@shared_task
+def calls_analysis_sweep() -> int:
+    """Queue ended calls that have no analysis by the current analyzer yet (a lost queue
+    message, a worker that was down). Beat runs it; harmless when there is nothing to do."""
+    from calls.analysis.pipeline import calls_unanalysed
+
+    # Calls that ended in the last two minutes are most likely being analysed right now.
+    pks = calls_unanalysed(ended_before=timezone.now() - timedelta(minutes=2), limit=500)
+    calls_analysis_queue(call_pks=pks)
+    return len(pks)
