@@ -191,6 +191,16 @@ CELERY_BEAT_SCHEDULE["commissions-approve"] = {
     "task": "console.tasks.commissions_approve",
     "schedule": 3600,
 }
+# Appointment reminders 24 h ahead, and a retry of outbox messages whose task was lost.
+CELERY_BEAT_SCHEDULE["booking-reminders"] = {
+    "task": "bookings.tasks.reminders_send",
+    "schedule": 300,
+}
+# Post-call analysis of any ended call whose queued task was lost (calls/tasks.py).
+CELERY_BEAT_SCHEDULE["calls-analysis-sweep"] = {
+    "task": "calls.tasks.calls_analysis_sweep",
+    "schedule": 300,
+}
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "console.User"
@@ -231,6 +241,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Console <no-reply@localhost>")
+# SMS (bookings/sms.py): the log in development, Twilio in production.
+SMS_BACKEND = env_str(
+    "SMS_BACKEND",
+    "bookings.sms.TwilioBackend" if PRODUCTION else "bookings.sms.ConsoleBackend",
+)
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 
 # --- Personal data at rest ------------------------------------------------------------
 # Fernet keys, newest first; older keys still decrypt until `manage.py rotate_keys`.
