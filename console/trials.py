@@ -6,7 +6,6 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from console.affiliates import referral_attribute
 from console.models import Business, Membership, Role, TrialNotice, User
 from console.services import TRIAL_DAYS, BusinessError, business_create, user_create
+from console.starter_services import starter_services_create
 
 logger = logging.getLogger(__name__)
 
@@ -74,19 +74,6 @@ def prefix_from_name(name: str) -> str:
         return initials
     letters = "".join(words).upper()
     return letters[:2] if len(letters) >= 2 else "GB"
-
-
-# Starter services for a new business: the bookings app provides the real function; until it
-# exists in this checkout the hook does nothing and the owner adds services by hand.
-StarterServices = Callable[..., object]
-
-
-def _starter_services_hook() -> StarterServices | None:
-    try:
-        from bookings import services as booking_services
-    except ImportError:
-        return None
-    return getattr(booking_services, "starter_services_create", None)
 
 
 @transaction.atomic
@@ -151,9 +138,7 @@ def business_add_for_owner(
     except ValidationError as exc:
         field = "timezone" if "timezone" in getattr(exc, "error_dict", {}) else "business_name"
         raise TrialSignupError(field, " ".join(exc.messages)) from exc
-    create_services = _starter_services_hook()
-    if create_services is not None:
-        create_services(business=business)
+    starter_services_create(business=business, owner=owner)
     referral_attribute(business=business, click_id=referral_click_id)
     return business
 

@@ -93,3 +93,26 @@ def test_reference_prefixes_come_from_the_business_name() -> None:
     assert prefix_from_name("Glow") == "GL"
     assert prefix_from_name("Élan Hair & Nails Co Ltd") == "EHNC"
     assert prefix_from_name("123") == "GB"
+
+
+def test_a_new_business_starts_with_services_for_its_kind_and_a_weekday_team_member(
+    catalogue: None,
+) -> None:
+    from bookings.models import Service, StaffMember
+
+    Client().post(reverse("trial"), FORM)
+    Client().post(
+        reverse("trial"),
+        {**FORM, "business_name": "Bright Clinic", "kind": "clinic", "email": "c@clinic.test"},
+    )
+    salon = Business.objects.get(name="Glow Beauty Studio")
+    clinic = Business.objects.get(name="Bright Clinic")
+    salon_services = set(Service.objects.filter(business=salon).values_list("name", flat=True))
+    assert "Gel manicure" in salon_services and "Vaccination" not in salon_services
+    assert "Vaccination" in set(
+        Service.objects.filter(business=clinic).values_list("name", flat=True)
+    )
+    staff = StaffMember.objects.get(business=salon)
+    assert staff.name == "Ana Owner"
+    assert staff.services.count() == len(salon_services)
+    assert sorted(staff.hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 4]
