@@ -137,10 +137,11 @@ def _score(query: str, candidate: str) -> float:
         return 0.0
     if query == candidate:
         return 100.0
-    # token_set catches "cut and blow dry" vs "cut blow dry"; ratio keeps short words honest.
-    return max(
-        fuzz.token_set_ratio(query, candidate) * 0.9 + fuzz.ratio(query, candidate) * 0.1,
-        fuzz.token_sort_ratio(query, candidate),
+    # token_set forgives word order and extra words ("cut and blow dry" / "cut blow dry");
+    # token_sort charges for words left unmatched, so "shellac nails" prefers the service
+    # called "shellac" over the one called "nails" rather than tying them.
+    return 0.5 * fuzz.token_set_ratio(query, candidate) + 0.5 * fuzz.token_sort_ratio(
+        query, candidate
     )
 
 
