@@ -13,6 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         _businesses, logins = demo_businesses_seed()
         # Each app seeds its own demo data below, for every demo business.
+        from bookings.demo import bookings_demo_seed
+
+        for business in _businesses:
+            bookings_demo_seed(business)
         lines = [f"  {login.email:<28} {login.role:<15} {login.business}" for login in logins]
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("\n".join(lines))
