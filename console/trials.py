@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -176,9 +177,7 @@ def trial_reminders_send(*, now: datetime | None = None) -> int:
                         "user__email", flat=True
                     )
                 )
-                transaction.on_commit(
-                    lambda b=business, r=recipients, d=days: _reminder_email(b, r, d)
-                )
+                transaction.on_commit(partial(_reminder_email, business, recipients, days))
                 sent += 1
     return sent
 

@@ -288,3 +288,47 @@ def test_a_user_who_is_not_an_affiliate_has_no_dashboard_or_statement(
 def test_the_program_page_states_the_terms_from_the_database(catalogue: None) -> None:
     page = Client().get(reverse("affiliates")).content.decode()
     assert "22%" in page and "60 days" in page and "30 days" in page and "$50.00" in page
+
+
+def _many_affiliates(n: int, business: Business, staff: User) -> None:
+    for i in range(n):
+        affiliate = _affiliate(f"a{i}@many.test", f"many{i}")
+        biz = Business.objects.create(name=f"B{i}", slug=f"b-{i}")
+        _earn(affiliate, biz, 49900, n=1, days_ago=40)
+        ReferralClick.objects.create(affiliate=affiliate, visitor_hash="v", day="2026-11-25")
+    commissions_approve()
+    first = Affiliate.objects.order_by("pk").first()
+    _earn(first, business, 49900, n=9, days_ago=40)
+    commissions_approve()
+    payout_approve(affiliate=first, by=staff)
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_payouts_page_runs_a_fixed_number_of_queries(
+    n: int,
+    catalogue: None,
+    business: Business,
+    platform_staff: User,
+    client_for,
+    django_assert_num_queries,
+) -> None:
+    _many_affiliates(n, business, platform_staff)
+    client = client_for(platform_staff)
+    client.get(reverse("affiliate_staff_payouts"))  # warm the session
+    with django_assert_num_queries(9):
+        page = client.get(reverse("affiliate_staff_payouts"))
+    assert page.content.count(b"many") >= n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    n: int, catalogue: None, business: Business, platform_staff: User, django_assert_num_queries
+) -> None:
+    _many_affiliates(n, business, platform_staff)
+    affiliate = Affiliate.objects.order_by("pk").first()
+    for i in range(n):
+        _earn(affiliate, Business.objects.create(name=f"X{i}", slug=f"x-{i}"), 1000, n=20 + i)
+    client = Client()
+    client.force_login(affiliate.user)
+    with django_assert_num_queries(10):
+        client.get(reverse("affiliate_dashboard"))

@@ -76,7 +76,7 @@ def _affiliate_for(user: User) -> Affiliate:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    affiliate = Affiliate.objects.filter(user=request.user).first()
+    affiliate = Affiliate.objects.filter(user=request.user).first()  # type: ignore[misc]
     if affiliate is None:
         return redirect("affiliate_join")
     return render(
