@@ -1,7 +1,10 @@
 from django.urls import path
 
 from calls.api import EventsView
+from calls.api_read import CallDetailView, CallsView
 
 urlpatterns = [
     path("events", EventsView.as_view(), name="api_events"),
+    path("calls", CallsView.as_view(), name="api_calls"),
+    path("calls/<str:call_id>", CallDetailView.as_view(), name="api_call"),
 ]

@@ -189,3 +189,121 @@ def export_rows(*, business: Business, filters: CallFilters) -> Any:
         "reviewed_eff",
         "cur__redacted_transcript",
     )
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    speaker: str
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class ReviewTool:
+    name: str
+    ok: bool
+    latency_ms: int
+    at_ms: int  # since the call started
+    arguments: Any
+    result: Any
+
+
+@dataclass(frozen=True)
+class CallReviewData:
+    call: Call
+    analysis: CallAnalysis | None
+    review: Any  # CallReview | None
+    notes: list[Any]
+    lines: list[ReviewLine]
+    tools: list[ReviewTool]
+    turns: list[Any]
+    turn_median_ms: int | None
+    turn_p95_ms: int | None
+    barge_ins: int
+    appointments: list[Any]
+
+
+def percentile(values: list[int], fraction: float) -> int | None:
+    """Nearest-rank percentile (p50 = median of an odd list)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-int(fraction * 1000) * len(ordered) // 1000))  # ceil
+    return ordered[min(len(ordered), rank) - 1]
+
+
+def call_review_data(*, call: Call) -> CallReviewData:
+    """Everything the review page shows, PHI-safe (the original is transcript_reveal's)."""
+    from calls.analysis.pipeline import call_input_build
+    from calls.analysis.redact import json_redact, names_find, transcript_redact
+    from calls.models import CallNote, CallReview
+
+    analysis = call_current_analysis(call=call)
+    call_input = call_input_build(call)
+    if analysis is not None and analysis.redacted_lines:
+        lines = [
+            ReviewLine(
+                speaker=str(line.get("speaker", "")),
+                text=str(line.get("text", "")),
+                start_ms=int(line.get("start_ms") or 0),
+                end_ms=int(line.get("end_ms") or 0),
+            )
+            for line in analysis.redacted_lines
+        ]
+    else:
+        lines = [
+            ReviewLine(
+                speaker=line.speaker, text=line.text, start_ms=line.start_ms, end_ms=line.end_ms
+            )
+            for line in transcript_redact(call_input).lines
+        ]
+    names = names_find(call_input)
+    tools = [
+        ReviewTool(
+            name=t.name,
+            ok=t.ok,
+            latency_ms=t.latency_ms,
+            at_ms=max(0, int((t.occurred_at - call.started_at).total_seconds() * 1000)),
+            arguments=json_redact(t.arguments, names=names),
+            result=json_redact(t.result, names=names),
+        )
+        for t in call.tool_invocations.order_by("occurred_at", "id")
+    ]
+    turns = list(call.turn_metrics.order_by("turn"))
+    latencies = [t.latency_ms for t in turns]
+    return CallReviewData(
+        call=call,
+        analysis=analysis,
+        review=CallReview.objects.filter(call=call).first(),
+        notes=list(CallNote.objects.filter(call=call).order_by("created_at", "id")),
+        lines=lines,
+        tools=tools,
+        turns=turns,
+        turn_median_ms=percentile(latencies, 0.5),
+        turn_p95_ms=percentile(latencies, 0.95),
+        barge_ins=sum(1 for t in turns if t.barge_in),
+        appointments=call_appointments(call=call, tools=call_input.tools),
+    )
+
+
+def call_appointments(*, call: Call, tools: Any = ()) -> list[Any]:
+    """Appointments booked in the call: linked to it, or named by a successful booking tool."""
+    from bookings.models import Appointment
+
+    references = {
+        str(t.result.get("reference"))
+        for t in tools
+        if t.ok
+        and t.name in ("book_appointment", "reschedule_appointment")
+        and isinstance(t.result, dict)
+        and t.result.get("reference")
+    }
+    condition = Q(reference__in=references)
+    if any(f.name == "call" for f in Appointment._meta.get_fields()):
+        condition |= Q(call=call)
+    return list(
+        Appointment.objects.filter(Q(business_id=call.business_id) & condition)
+        .select_related("service", "staff")
+        .order_by("start")
+    )

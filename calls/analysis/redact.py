@@ -213,3 +213,16 @@ def transcript_redact(call: CallInput) -> Redaction:
         for line in call.lines
     )
     return Redaction(lines=lines, names=tuple(names))
+
+
+def json_redact(value: object, *, names: Iterable[str] = ()) -> object:
+    """A tool's arguments or result with every string value redacted (keys kept)."""
+    if isinstance(value, str):
+        return text_redact(value, names=names)
+    if isinstance(value, dict):
+        return {key: json_redact(item, names=names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_redact(item, names=names) for item in value]
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return "[NUMBER]"  # a phone number sent as a JSON number
+    return value
