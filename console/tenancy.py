@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from console.trials import business_is_read_only
 
 SESSION_KEY = "business_id"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ONLY_MESSAGE = "This business is read-only until it has a plan: nothing was changed."
 Check = Callable[..., bool]
 
 
@@ -96,6 +98,16 @@ def business_context(request: HttpRequest) -> dict[str, Any]:
     return {"access": access, "access_businesses": lambda: businesses_for_user(access.user)}
 
 
+def _read_only_refusal(request: HttpRequest) -> HttpResponse:
+    htmx = getattr(request, "htmx", None)
+    if htmx:  # htmx swaps no 4xx: reload the page, which shows the message and the banner
+        messages.error(request, READ_ONLY_MESSAGE)
+        response = HttpResponse(READ_ONLY_MESSAGE, status=402, content_type="text/plain")
+        response["HX-Redirect"] = htmx.current_url_abs_path or "/"
+        return response
+    return render(request, "billing/read_only.html", status=402)
+
+
 def business_view(
     check: Check | None = None, *, read_only_ok: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Any]:
@@ -120,7 +132,7 @@ def business_view(
                 and request.method not in SAFE_METHODS
                 and business_is_read_only(access.business)
             ):
-                return render(request, "billing/read_only.html", status=402)
+                return _read_only_refusal(request)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -151,3 +151,21 @@ def test_no_reminder_for_a_paying_business_or_a_far_away_end(
     with django_capture_on_commit_callbacks(execute=True):
         assert trial_reminders_send.delay().get() == 0
     assert mail.outbox == []
+
+
+def test_an_htmx_write_to_an_expired_business_reloads_the_page_with_a_message(
+    catalogue: None, expired: Business, owner, client_for
+) -> None:
+    client = client_for(owner)
+    response = client.post(
+        reverse("settings_business"),
+        {"name": "Renamed", "timezone": "UTC", "default_region": "US"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/settings/?tab=1",
+    )
+    assert response.status_code == 402
+    assert response["HX-Redirect"] == "/settings/?tab=1"
+    page = client.get("/settings/?tab=1")
+    assert b"read-only until it has a plan" in page.content
+    expired.refresh_from_db()
+    assert expired.name == "Salon One"

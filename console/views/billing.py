@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,6 +81,12 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         )
     except BillingNotConfigured as exc:
         return JsonResponse({"error": "not_configured", "message": str(exc)}, status=503)
+    except IntegrityError:
+        # Another delivery is writing the same invoice right now: Stripe retries later.
+        return JsonResponse(
+            {"error": "conflict", "message": "A concurrent delivery is in progress; retry."},
+            status=409,
+        )
     except WebhookRejected as exc:
         logger.warning("Stripe webhook refused: %s", exc)
         return JsonResponse(
