@@ -66,7 +66,7 @@ _DIGIT_WORD = {
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
 _SPOKEN = re.compile(
-    r"\b(?:(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)[\s,-]*){7,}",
+    r"\b(?:(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)\b[\s,-]*){7,}",
     re.IGNORECASE,
 )
 _INTENT_REASONS = {

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from calls.analysis.intent import LABELS, intent_classify
+from calls.analysis.types import CallInput, Line, ToolCall
+
+
+def caller(*texts: str, kind: str = "salon", tools: tuple[ToolCall, ...] = ()) -> CallInput:
+    return CallInput(lines=tuple(Line("caller", t) for t in texts), tools=tools, business_kind=kind)
+
+
+def test_the_labels_are_exactly_the_contracts() -> None:
+    assert LABELS == ("book", "reschedule", "cancel", "inquiry", "complaint", "clinical", "other")
+
+
+@pytest.mark.parametrize(
+    ("said", "label"),
+    [
+        ("I'd like to book a haircut for Saturday", "book"),
+        ("Can I reschedule my appointment to next week?", "reschedule"),
+        ("I need to cancel my appointment tomorrow", "cancel"),
+        ("How much does a colour cost?", "inquiry"),
+        ("This is unacceptable, I want a refund", "complaint"),
+        ("Hello? Hello?", "other"),
+    ],
+)
+def test_it_recognises_what_the_caller_wants(said: str, label: str) -> None:
+    assert intent_classify(caller(said)).label == label
+
+
+def test_symptoms_at_a_clinic_are_clinical() -> None:
+    result = intent_classify(caller("I've had a fever and a rash since yesterday", kind="clinic"))
+    assert result.label == "clinical"
+
+
+def test_a_successful_booking_tool_call_is_strong_evidence() -> None:
+    booked = ToolCall("book_appointment", {}, {"reference": "GB-1"}, True)
+    result = intent_classify(caller("Friday at two then.", tools=(booked,)))
+    assert result.label == "book" and result.confidence >= 0.6
+
+
+def test_the_confidence_is_lower_when_the_evidence_is_mixed() -> None:
+    clear = intent_classify(caller("I want to book a haircut, can you book me in?"))
+    mixed = intent_classify(caller("How much is a haircut? Maybe I'll book one."))
+    assert 0 < mixed.confidence < clear.confidence <= 0.98

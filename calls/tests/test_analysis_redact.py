@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from calls.analysis.redact import json_redact, text_redact, transcript_redact
+from calls.analysis.types import CallInput, Line, ToolCall
+
+
+def test_it_replaces_phone_numbers_in_any_common_format() -> None:
+    for said in ("(415) 555-0123", "415.555.0123", "+1 415 555 0123", "07700 900123"):
+        assert text_redact(f"call me on {said} please") == "call me on [PHONE] please"
+
+
+def test_it_replaces_a_number_spelled_out_in_words() -> None:
+    assert "[PHONE]" in text_redact("it's five five five zero one two three four")
+
+
+def test_it_replaces_emails_including_spoken_ones() -> None:
+    assert text_redact("mail jane.doe@example.com") == "mail [EMAIL]"
+    assert text_redact("it's jane dot doe at gmail dot com") == "it's [EMAIL]"
+
+
+def test_a_date_of_birth_is_typed_as_such_and_other_dated_years_as_dates() -> None:
+    assert text_redact("my date of birth is 14/02/1956") == "my date of birth is [DOB]"
+    assert text_redact("I was born on March 4th, 1985") == "I was born on [DOB]"
+    assert text_redact("the letter from 3 May 2024") == "the letter from [DATE]"
+
+
+def test_an_appointment_day_without_a_year_stays_readable() -> None:
+    assert text_redact("can I come November 28th at 3pm") == "can I come November 28th at 3pm"
+
+
+def test_card_and_id_numbers_are_replaced() -> None:
+    assert text_redact("card 4111 1111 1111 1111") == "card [CARD]"
+    assert text_redact("SSN 123-45-6789") == "SSN [ID]"
+    assert text_redact("my NHS number is 485 777 3456") == "my NHS number is [ID]"
+    assert text_redact("member ID ABC1234567") == "member ID [ID]"
+
+
+def test_street_addresses_and_postcodes_are_replaced() -> None:
+    assert text_redact("I live at 42 Elm Street, apt 3") == "I live at [ADDRESS]"
+    assert text_redact("postcode SW1A 1AA") == "postcode [ADDRESS]"
+
+
+def test_names_the_caller_gives_are_replaced_everywhere_they_are_said() -> None:
+    call = CallInput(
+        lines=(
+            Line("caller", "Hi, my name is Sarah Connor."),
+            Line("agent", "Thanks Sarah, you're booked."),
+        )
+    )
+    redaction = transcript_redact(call)
+    assert redaction.names == ("Sarah Connor",)
+    assert "Sarah" not in redaction.text and "Connor" not in redaction.text
+    assert "Caller: Hi, my name is [NAME]." in redaction.text
+
+
+def test_names_sent_to_the_booking_tool_are_redacted_too() -> None:
+    call = CallInput(
+        lines=(Line("agent", "Booked for Dana Whitfield."),),
+        tools=(ToolCall("book_appointment", {"customer": {"name": "Dana Whitfield"}}, {}, True),),
+    )
+    assert "Whitfield" not in transcript_redact(call).text
+
+
+def test_a_weekday_or_a_feeling_is_not_taken_for_a_name() -> None:
+    call = CallInput(lines=(Line("caller", "It's Tuesday and I'm Worried about my nails"),))
+    assert transcript_redact(call).names == ()
+
+
+def test_any_leftover_long_number_is_hidden() -> None:
+    assert text_redact("the code is 12345") == "the code is [NUMBER]"
+
+
+def test_tool_payloads_are_redacted_value_by_value() -> None:
+    redacted = json_redact(
+        {"customer": {"name": "Jo Bloggs", "phone": "+14155550123"}, "n": 4155550123, "ok": True},
+        names=["Jo Bloggs"],
+    )
+    assert redacted == {
+        "customer": {"name": "[NAME]", "phone": "[PHONE]"},
+        "n": "[NUMBER]",
+        "ok": True,
+    }
