@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, DateTimeField, F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -378,6 +378,20 @@ def payouts_csv(payouts: list[Payout]) -> str:
     return out.getvalue()
 
 
+# A line's date: an earning is dated by its invoice's payment, a reversal by the refund.
+_LINE_DATE = Case(
+    When(kind=Commission.Kind.EARNING, then=F("invoice__paid_at")),
+    default=F("created_at"),
+    output_field=DateTimeField(),
+)
+
+
+def line_date(line: Commission) -> datetime:
+    if line.kind == Commission.Kind.EARNING:
+        return line.invoice.paid_at
+    return line.created_at
+
+
 @dataclass(frozen=True)
 class Dashboard:
     clicks: int
@@ -418,8 +432,9 @@ def dashboard_get(*, affiliate: Affiliate, months: int = 12) -> Dashboard:
     starts.reverse()
     by_month = {
         row["month"].date() if isinstance(row["month"], datetime) else row["month"]: row["net"]
-        for row in affiliate.commissions.filter(created_at__date__gte=starts[0])
-        .annotate(month=TruncMonth("created_at"))
+        for row in affiliate.commissions.annotate(on=_LINE_DATE)
+        .filter(on__date__gte=starts[0])
+        .annotate(month=TruncMonth("on"))
         .values("month")
         .annotate(net=Sum("amount_cents"))
     }
@@ -464,7 +479,7 @@ def statement_csv(*, affiliate: Affiliate) -> str:
     for c in lines:
         writer.writerow(
             [
-                c.created_at.date().isoformat(),
+                line_date(c).date().isoformat(),
                 f"customer #{referral_ids.get(c.invoice.business_id, '?')}",
                 c.invoice.number or c.invoice.stripe_invoice_id,
                 c.kind,

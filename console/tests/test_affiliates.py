@@ -332,3 +332,18 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     client.force_login(affiliate.user)
     with django_assert_num_queries(10):
         client.get(reverse("affiliate_dashboard"))
+
+
+def test_the_chart_dates_an_earning_by_its_invoice_payment(
+    catalogue: None, business: Business
+) -> None:
+    from console.affiliates import dashboard_get
+
+    affiliate = _affiliate()
+    _earn(affiliate, business, 100000, n=1, days_ago=0)
+    old = _earn(affiliate, business, 50000, n=2, days_ago=0)
+    Invoice.objects.filter(pk=old.invoice_id).update(paid_at=timezone.now() - timedelta(days=62))
+    months = dashboard_get(affiliate=affiliate).months
+    assert months[-1][1] == 22000
+    assert sum(amount for _, amount in months) == 33000
+    assert 11000 in [amount for _, amount in months[-4:-1]]

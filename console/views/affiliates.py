@@ -17,6 +17,7 @@ from console.affiliates import (
     affiliate_join,
     balances,
     dashboard_get,
+    line_date,
     payout_approve,
     payout_mark_paid,
     payouts_csv,
@@ -87,7 +88,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "program": program_get(),
             "link": request.build_absolute_uri(reverse("referral_link", args=[affiliate.code])),
             "stats": dashboard_get(affiliate=affiliate),
-            "lines": affiliate.commissions.select_related("invoice")[:20],
+            "lines": [
+                {"date": line_date(line), "line": line}
+                for line in affiliate.commissions.select_related("invoice")[:20]
+            ],
         },
     )
 
