@@ -17,6 +17,9 @@ class Command(BaseCommand):
 
         for business in _businesses:
             bookings_demo_seed(business)
+        from console.demo_affiliates import affiliates_demo_seed
+
+        logins.append(affiliates_demo_seed(referred=_businesses[0]))
         lines = [f"  {login.email:<28} {login.role:<15} {login.business}" for login in logins]
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("\n".join(lines))
