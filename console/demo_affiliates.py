@@ -1,5 +1,5 @@
 """Demo data of the affiliate program for `seed_demo`: an affiliate who referred the demo
-salon, with clicks and a paid, an approved and a pending commission. Idempotent."""
+salon, with clicks, two approved commissions and a pending one. Idempotent."""
 
 from __future__ import annotations
 
