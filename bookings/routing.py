@@ -1,5 +1,9 @@
 """WebSocket routes of this app, joined in console/asgi.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from bookings.consumers import BookConsumer
+
+websocket_urlpatterns = [
+    path("ws/book/", BookConsumer.as_asgi()),
+]

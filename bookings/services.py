@@ -227,7 +227,13 @@ def _history(
 
 # Functions called after a booking, move, cancel or status change commits, with
 # (appointment_id, action). Issue 6's live appointment book registers its broadcast here.
-on_appointment_changed: list[Callable[[int, str], None]] = []
+def _book_live_broadcast(appointment_id: int, action: str) -> None:
+    from bookings.live import appointment_changed_broadcast  # the pages' partials, lazily
+
+    appointment_changed_broadcast(appointment_id, action)
+
+
+on_appointment_changed: list[Callable[[int, str], None]] = [_book_live_broadcast]
 
 
 def appointment_changed_on_commit(*, appointment: Appointment, action: str) -> None:
