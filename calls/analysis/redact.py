@@ -157,8 +157,24 @@ def _dates(text: str) -> str:
     return _WORD_DATE.sub(birthday_only, text)
 
 
+# Appointment references (CONTRACTS §5) identify a booking, not a person, and reviewers
+# need them: they are kept as they are.
+_REFERENCE = re.compile(r"\b[A-Z]{2,4}-\d{8}-\d{3,4}\b")
+
+
 def text_redact(text: str, *, names: Iterable[str] = ()) -> str:
-    """One line of text with personal details replaced."""
+    """One line of text with personal details replaced (appointment references kept)."""
+    parts = _REFERENCE.split(text)
+    if len(parts) > 1:
+        references = _REFERENCE.findall(text)
+        out = [_redact(parts[0], names)]
+        for reference, part in zip(references, parts[1:], strict=True):
+            out += [reference, _redact(part, names)]
+        return "".join(out)
+    return _redact(text, names)
+
+
+def _redact(text: str, names: Iterable[str]) -> str:
     text = _EMAIL.sub("[EMAIL]", text)
     text = _SPOKEN_EMAIL.sub("[EMAIL]", text)
     text = _SSN.sub("[ID]", text)

@@ -80,3 +80,10 @@ def test_tool_payloads_are_redacted_value_by_value() -> None:
         "n": "[NUMBER]",
         "ok": True,
     }
+
+
+def test_appointment_references_are_kept_for_the_reviewer() -> None:
+    assert (
+        text_redact("booked GB-20261127-004 for 415 555 0123")
+        == "booked GB-20261127-004 for [PHONE]"
+    )
