@@ -1,0 +1,248 @@
+"""Booking a free time from the book: the form, its pickers, its errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import Appointment, Customer
+from bookings.services import CustomerDetails, appointment_book
+from bookings.tests.conftest import at
+from console.models import Business, User
+
+pytestmark = pytest.mark.django_db
+
+
+def post_booking(client, **fields):
+    return client.post(reverse("book_new"), fields)
+
+
+def test_the_form_preselects_the_staff_member_date_and_time(
+    client_for, front_desk: User, haircut, ana, monday
+) -> None:
+    response = client_for(front_desk).get(
+        reverse("book_new"), {"staff": ana.pk, "date": monday.isoformat(), "time": "10:15"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{monday.isoformat()}"' in html
+    assert 'value="10:15"' in html
+    assert f'<option value="{ana.pk}" selected>' in html
+
+
+def test_it_books_a_new_customer_and_shows_the_reference_at_once(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:00",
+        customer_name="Dana Jones",
+        customer_phone="(415) 555-0199",
+    )
+    assert response.status_code == 200
+    appointment = Appointment.objects.get(business=business)
+    assert appointment.start == at(monday, 10)
+    assert appointment.staff == ana
+    assert appointment.source == Appointment.Source.CONSOLE
+    assert appointment.customer.phone == "+14155550199"
+    html = response.content.decode()
+    assert f"Booked: {appointment.reference}" in html
+    # The column comes along out of band, so the book updates even before the socket does.
+    assert f'id="col-{ana.pk}-{monday:%Y%m%d}" class="book-col"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert appointment.changes.get().actor == front_desk
+
+
+def test_it_books_an_existing_customer_picked_in_the_form(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    first = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="14:00",
+        customer=first.customer.pk,
+    )
+    assert response.status_code == 200
+    assert Customer.objects.filter(business=business).count() == 1
+    assert Appointment.objects.filter(customer=first.customer).count() == 2
+
+
+def test_a_clash_is_shown_in_the_form_with_the_nearest_free_times(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 10),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:15",
+        customer_name="Dana Jones",
+        customer_phone="+14155550199",
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "taken" in html
+    assert html.count('data-testid="alternative"') == 3
+    assert Appointment.objects.filter(business=business).count() == 1
+
+
+def test_picking_an_alternative_books_it(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff="",
+        date=monday.isoformat(),
+        time="03:00",
+        customer_name="Dana Jones",
+        customer_phone="+14155550199",
+        alt=f"{monday.isoformat()}T11:00|{ana.pk}",
+    )
+    assert response.status_code == 200
+    assert Appointment.objects.get(business=business).start == at(monday, 11)
+
+
+def test_outside_hours_is_refused_in_the_form(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="12:45",  # lunch
+        customer_name="Dana Jones",
+        customer_phone="+14155550199",
+    )
+    assert response.status_code == 422
+    assert "outside working hours" in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+def test_a_manager_may_book_outside_the_rules_but_the_front_desk_may_not(
+    client_for, front_desk: User, manager: User, business: Business, haircut, ana, monday
+) -> None:
+    fields = dict(
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="12:45",
+        customer_name="Dana Jones",
+        customer_phone="+14155550199",
+        override_rules="on",
+    )
+    assert post_booking(client_for(front_desk), **fields).status_code == 422
+    assert post_booking(client_for(manager), **fields).status_code == 200
+
+
+def test_a_bad_phone_number_is_a_form_error(
+    client_for, front_desk: User, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:00",
+        customer_name="Dana Jones",
+        customer_phone="12",
+    )
+    assert response.status_code == 422
+    assert not Appointment.objects.exists()
+
+
+def test_a_new_customer_needs_a_name_and_phone(
+    client_for, front_desk: User, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk), service=haircut.pk, date=monday.isoformat(), time="10:00"
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "A name is required" in html
+    assert "A phone number is required" in html
+
+
+def test_another_business_s_service_staff_or_customer_cannot_be_used(
+    client_for, outsider: User, business: Business, haircut, ana, monday
+) -> None:
+    other = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    response = post_booking(
+        client_for(outsider),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="11:00",
+        customer=other.customer.pk,
+    )
+    assert response.status_code == 422
+    assert Appointment.objects.count() == 1
+
+
+def test_the_service_picker_ranks_by_spoken_name(
+    client_for, front_desk: User, haircut, manicure
+) -> None:
+    response = client_for(front_desk).get(
+        reverse("book_service_options"), {"service_query": "gel mani"}
+    )
+    html = response.content.decode()
+    first_radio = html.index('type="radio"')
+    assert html.index(f'value="{manicure.pk}" checked') > first_radio
+    assert html.count("checked") == 1
+    haircut_at = html.find(f'value="{haircut.pk}"')
+    assert haircut_at == -1 or haircut_at > html.index(f'value="{manicure.pk}"')
+
+
+def test_an_empty_service_search_lists_every_active_service(
+    client_for, front_desk: User, haircut, manicure
+) -> None:
+    html = client_for(front_desk).get(reverse("book_service_options")).content.decode()
+    assert "Gel Manicure" in html
+    assert "Women&#x27;s Haircut" in html
+
+
+def test_the_customer_finder_finds_by_phone_in_any_format_and_by_name(
+    client_for, front_desk: User, outsider: User, business: Business, haircut, ana, monday
+) -> None:
+    appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    client = client_for(front_desk)
+    url = reverse("book_customer_options")
+    assert "Eve Adams" in client.get(url, {"customer_query": "415 555 0111"}).content.decode()
+    assert "Eve Adams" in client.get(url, {"customer_query": "adam"}).content.decode()
+    assert (
+        "Eve Adams"
+        not in client_for(outsider).get(url, {"customer_query": "adam"}).content.decode()
+    )
