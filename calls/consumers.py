@@ -8,7 +8,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from calls.events import CallFragment, business_group, call_group
+from calls.events import CallFragments, business_group
 from calls.models import Call
 from console.tenancy import SESSION_KEY, Access, access_resolve
 
@@ -30,6 +30,8 @@ def _call_pk(access: Access, pk: int) -> int | None:
 class _FragmentConsumer(AsyncWebsocketConsumer):
     business_id: int | None = None
     group: str | None = None
+    closed = False
+    call_pk: int | None = None
 
     async def _join(self, business_id: int, group: str) -> None:
         self.business_id = business_id
@@ -38,16 +40,23 @@ class _FragmentConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        self.closed = True
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         return None  # the browser only listens
 
-    async def call_fragment(self, event: CallFragment) -> None:
-        # Groups are per business already; checked again so a stray message never leaks.
-        if event["business_id"] == self.business_id:
-            await self.send(text_data=event["html"])
+    async def call_fragments(self, event: CallFragments) -> None:
+        # The group is the business's already; checked again so a stray message never leaks.
+        if event["business_id"] != self.business_id or self.closed:
+            return
+        html = self.fragment(event)
+        if html:
+            await self.send(text_data=html)
+
+    def fragment(self, event: CallFragments) -> str:
+        raise NotImplementedError
 
 
 class LiveCallsConsumer(_FragmentConsumer):
@@ -60,6 +69,9 @@ class LiveCallsConsumer(_FragmentConsumer):
             return
         await self._join(access.business.pk, business_group(access.business.pk))
 
+    def fragment(self, event: CallFragments) -> str:
+        return event["dashboard_html"]
+
 
 class CallTranscriptConsumer(_FragmentConsumer):
     """/ws/calls/<pk>/: one call of that business, line by line."""
@@ -71,4 +83,8 @@ class CallTranscriptConsumer(_FragmentConsumer):
         if access is None or call_pk is None:
             await self.close()
             return
-        await self._join(access.business.pk, call_group(call_pk))
+        self.call_pk = call_pk
+        await self._join(access.business.pk, business_group(access.business.pk))
+
+    def fragment(self, event: CallFragments) -> str:
+        return event["transcript_html"] if event["call_pk"] == self.call_pk else ""

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from calls import hooks, live
@@ -99,47 +99,50 @@ def tool_invocation_record(
 
 
 def _ingest_once(*, business: Business, events: list[Event]) -> IngestResult:
+    unique: dict[str, Event] = {}
+    for event in events:
+        unique.setdefault(event.id, event)  # a repeat inside the batch is a duplicate too
+    now = timezone.now()
+    fast = connection.vendor == "postgresql"
     with transaction.atomic():
-        known = set(
-            CallEvent.objects.filter(
-                business=business, event_id__in={e.id for e in events}
-            ).values_list("event_id", flat=True)
-        )
-        fresh: list[Event] = []
-        for event in events:
-            if event.id in known:
-                continue
-            known.add(event.id)  # a repeat inside the batch is a duplicate too
-            fresh.append(event)
+        if fast:
+            # Lock (or create) the calls, then let the unique index sort new from known:
+            # INSERT ... ON CONFLICT DO NOTHING RETURNING, one round trip for the batch.
+            calls = _calls_lock(business=business, first_seen=_first_seen(unique.values()))
+            stored = _events_insert_pg(business, calls, list(unique.values()), now)
+            fresh = [e for e in unique.values() if e.id in stored]
+        else:
+            known = set(
+                CallEvent.objects.filter(business=business, event_id__in=list(unique)).values_list(
+                    "event_id", flat=True
+                )
+            )
+            fresh = [e for e in unique.values() if e.id not in known]
+            if fresh:
+                calls = _calls_lock(business=business, first_seen=_first_seen(fresh))
+                CallEvent.objects.bulk_create(
+                    [
+                        CallEvent(
+                            business=business,
+                            call=calls[e.call_id][0],
+                            event_id=e.id,
+                            type=e.type,
+                            occurred_at=e.occurred_at,
+                            received_at=now,
+                            payload=e.raw,
+                        )
+                        for e in fresh
+                    ]
+                )
         duplicates = len(events) - len(fresh)
         if not fresh:
             return IngestResult(accepted=0, duplicates=duplicates)
-
-        first_seen: dict[str, datetime] = {}
-        for event in fresh:
-            seen = first_seen.get(event.call_id)
-            if seen is None or event.occurred_at < seen:
-                first_seen[event.call_id] = event.occurred_at
-        calls = _calls_lock(business=business, first_seen=first_seen)
+        touched = {e.call_id for e in fresh}
         changes = {
-            cid: CallChange(call=call, created=created) for cid, (call, created) in calls.items()
+            cid: CallChange(call=call, created=created)
+            for cid, (call, created) in calls.items()
+            if cid in touched
         }
-
-        now = timezone.now()
-        CallEvent.objects.bulk_create(
-            [
-                CallEvent(
-                    business=business,
-                    call=changes[e.call_id].call,
-                    event_id=e.id,
-                    type=e.type,
-                    occurred_at=e.occurred_at,
-                    received_at=now,
-                    payload=e.raw,
-                )
-                for e in fresh
-            ]
-        )
 
         segments = [e for e in fresh if e.type == "transcript.segment"]
         turns = [e for e in fresh if e.type == "turn.metrics"]
@@ -162,9 +165,9 @@ def _ingest_once(*, business: Business, events: list[Event]) -> IngestResult:
                     latency_ms=event.data["latency_ms"],
                 )
         if segments:
-            _segments_upsert(changes, segments)
+            (_segments_upsert_pg if fast else _segments_upsert)(changes, segments)
         if turns:
-            _turns_upsert(changes, turns)
+            (_turns_upsert_pg if fast else _turns_upsert)(changes, turns)
         if tools:
             ToolInvocation.objects.bulk_create(
                 [
@@ -184,7 +187,12 @@ def _ingest_once(*, business: Business, events: list[Event]) -> IngestResult:
             if change.call.status == Call.Status.RINGING and change.call.segment_count:
                 change.call.status = Call.Status.LIVE
             change.call.updated_at = now
-        Call.objects.bulk_update([c.call for c in changes.values()], _CALL_UPDATE_FIELDS)
+        for change in changes.values():
+            # A plain UPDATE per call: batches touch a few calls, and bulk_update's CASE
+            # expressions over 27 columns cost more than the round trips they save.
+            Call.objects.filter(pk=change.call.pk).update(
+                **{name: getattr(change.call, name) for name in _CALL_UPDATE_FIELDS}
+            )
 
         ended = [c.call.pk for c in changes.values() if c.ended_now]
         transaction.on_commit(lambda: live.calls_broadcast(changes=changes.values()), robust=True)
@@ -222,6 +230,156 @@ _CALL_UPDATE_FIELDS = [
     "last_event_at",
     "updated_at",
 ]
+
+
+def _first_seen(events: Iterable[Event]) -> dict[str, datetime]:
+    first_seen: dict[str, datetime] = {}
+    for event in events:
+        seen = first_seen.get(event.call_id)
+        if seen is None or event.occurred_at < seen:
+            first_seen[event.call_id] = event.occurred_at
+    return first_seen
+
+
+def _events_insert_pg(
+    business: Business, calls: dict[str, tuple[Call, bool]], events: list[Event], now: datetime
+) -> set[str]:
+    """Stores the events not stored before; returns their ids."""
+    payload = CallEvent._meta.get_field("payload")
+    rows: list[Any] = []
+    for e in events:
+        rows.extend(
+            (
+                business.pk,
+                calls[e.call_id][0].pk,
+                e.id,
+                e.type,
+                e.occurred_at,
+                now,
+                payload.get_db_prep_value(e.raw, connection),
+            )
+        )
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(events))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO calls_callevent"  # noqa: S608 (placeholders only)
+            " (business_id, call_id, event_id, type, occurred_at, received_at, payload)"
+            f" VALUES {values}"
+            " ON CONFLICT (business_id, event_id) DO NOTHING RETURNING event_id",
+            rows,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _latest_wins(events: list[Event], key: Any) -> dict[Any, Event]:
+    """Per key, the event that stands: a final line beats a partial one, then the latest."""
+    chosen: dict[Any, Event] = {}
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        k = key(event)
+        current = chosen.get(k)
+        if current is None or event.data.get("final", True) or not current.data.get("final", True):
+            chosen[k] = event
+    return chosen
+
+
+def _segments_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> None:
+    """One INSERT ... ON CONFLICT for the batch; the WHERE keeps a final line final."""
+    chosen = _latest_wins(events, lambda e: (e.call_id, e.data["seq"]))
+    text = TranscriptSegment._meta.get_field("text")
+    rows: list[Any] = []
+    for (call_id, seq), e in chosen.items():
+        d = e.data
+        rows.extend(
+            (
+                changes[call_id].call.pk,
+                seq,
+                d["speaker"],
+                text.get_db_prep_value(d["text"], connection),
+                d["start_ms"],
+                d["end_ms"],
+                d["final"],
+                e.occurred_at,
+            )
+        )
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chosen))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO calls_transcriptsegment"  # noqa: S608 (placeholders only)
+            " (call_id, seq, speaker, text, start_ms, end_ms, final, occurred_at)"
+            f" VALUES {values}"
+            " ON CONFLICT (call_id, seq) DO UPDATE SET speaker = EXCLUDED.speaker,"
+            " text = EXCLUDED.text, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,"
+            " final = EXCLUDED.final, occurred_at = EXCLUDED.occurred_at"
+            " WHERE NOT calls_transcriptsegment.final OR EXCLUDED.final"
+            " RETURNING id, call_id, seq, (xmax = 0)",
+            rows,
+        )
+        written = cursor.fetchall()
+    by_pk = {c.call.pk: c for c in changes.values()}
+    for pk, call_pk, seq, inserted in sorted(written, key=lambda r: r[2]):
+        change = by_pk[call_pk]
+        e = chosen[(change.call.call_id, seq)]
+        d = e.data
+        segment = TranscriptSegment(
+            pk=pk,
+            call=change.call,
+            seq=seq,
+            speaker=d["speaker"],
+            text=d["text"],
+            start_ms=d["start_ms"],
+            end_ms=d["end_ms"],
+            final=d["final"],
+            occurred_at=e.occurred_at,
+        )
+        change.segments[seq] = segment
+        call = change.call
+        if inserted:
+            call.segment_count += 1
+        if call.last_seq is None or seq >= call.last_seq:
+            call.last_seq = seq
+            call.last_speaker = segment.speaker
+            call.last_text = segment.text
+
+
+def _turns_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> None:
+    chosen = _latest_wins(events, lambda e: (e.call_id, e.data["turn"]))
+    rows: list[Any] = []
+    for (call_id, turn), e in chosen.items():
+        d = e.data
+        rows.extend(
+            (
+                changes[call_id].call.pk,
+                turn,
+                d["latency_ms"],
+                d["barge_in"],
+                d["asr_ms"],
+                d["llm_ms"],
+                d["tts_ms"],
+                e.occurred_at,
+            )
+        )
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chosen))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO calls_turnmetric"  # noqa: S608 (placeholders only)
+            " (call_id, turn, latency_ms, barge_in, asr_ms, llm_ms, tts_ms, occurred_at)"
+            f" VALUES {values}"
+            " ON CONFLICT (call_id, turn) DO UPDATE SET latency_ms = EXCLUDED.latency_ms,"
+            " barge_in = EXCLUDED.barge_in, asr_ms = EXCLUDED.asr_ms,"
+            " llm_ms = EXCLUDED.llm_ms, tts_ms = EXCLUDED.tts_ms,"
+            " occurred_at = EXCLUDED.occurred_at"
+            " RETURNING call_id, turn, (xmax = 0)",
+            rows,
+        )
+        written = cursor.fetchall()
+    by_pk = {c.call.pk: c.call for c in changes.values()}
+    for call_pk, turn, inserted in written:
+        call = by_pk[call_pk]
+        if inserted:
+            call.turn_count += 1
+        if call.last_turn is None or turn >= call.last_turn:
+            call.last_turn = turn
+            call.last_turn_latency_ms = chosen[(call.call_id, turn)].data["latency_ms"]
 
 
 def _calls_lock(
@@ -330,10 +488,11 @@ def _segments_upsert(changes: dict[str, CallChange], events: list[Event]) -> Non
     replaced = [s for key, s in wanted.items() if key not in new_keys]
     if new:
         TranscriptSegment.objects.bulk_create(new)
-    if replaced:
-        TranscriptSegment.objects.bulk_update(
-            replaced, ["speaker", "text", "start_ms", "end_ms", "final", "occurred_at"]
-        )
+    _rows_update(
+        TranscriptSegment,
+        replaced,
+        ["speaker", "text", "start_ms", "end_ms", "final", "occurred_at"],
+    )
     for (call_pk, seq), segment in wanted.items():
         change = calls_by_pk[call_pk]
         change.segments[seq] = segment
@@ -378,10 +537,21 @@ def _turns_upsert(changes: dict[str, CallChange], events: list[Event]) -> None:
     replaced = [m for key, m in wanted.items() if key not in new_keys]
     if new:
         TurnMetric.objects.bulk_create(new)
-    if replaced:
-        TurnMetric.objects.bulk_update(
-            replaced, ["latency_ms", "barge_in", "asr_ms", "llm_ms", "tts_ms", "occurred_at"]
-        )
+    _rows_update(
+        TurnMetric,
+        replaced,
+        ["latency_ms", "barge_in", "asr_ms", "llm_ms", "tts_ms", "occurred_at"],
+    )
     calls_by_pk = {c.call.pk: c.call for c in changes.values()}
     for call_pk, _turn in new_keys:
         calls_by_pk[call_pk].turn_count += 1
+
+
+def _rows_update(model: Any, rows: list[Any], fields: list[str]) -> None:
+    """Replaced rows are usually one or two (a partial line made final): plain UPDATEs are
+    cheaper than bulk_update's CASE expressions until there are many."""
+    if len(rows) > 10:
+        model.objects.bulk_update(rows, fields)
+        return
+    for row in rows:
+        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})

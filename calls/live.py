@@ -27,12 +27,9 @@ def dashboard_fragment(*, call: Call) -> str:
 
 
 def transcript_fragment(*, call: Call, segments: Iterable[object]) -> str:
-    parts = [render_to_string(f"{TRANSCRIPT}#call-head", {"call": call, "oob": True})]
-    parts.extend(
-        render_to_string(f"{TRANSCRIPT}#segment", {"call": call, "segment": s, "oob": True})
-        for s in segments
-    )
-    return "".join(parts)
+    context = {"call": call, "segments": segments, "oob": True}
+    head = render_to_string(f"{TRANSCRIPT}#call-head", context)
+    return head + render_to_string(f"{TRANSCRIPT}#segments-oob", context) if segments else head
 
 
 def calls_broadcast(*, changes: Iterable[CallChange]) -> None:

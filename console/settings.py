@@ -126,6 +126,17 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    # Under ASGI each request's sync code may run in a new thread, so persistent
+    # per-thread connections pile up ("too many clients"); the ASGI server (manage.py serve)
+    # sets DB_POOL_SIZE and uses psycopg's pool instead.
+    if env_int("DB_POOL_SIZE", 0) > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": env_int("DB_POOL_SIZE", 0),
+            "timeout": 10,
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -161,6 +172,15 @@ if REDIS_URL:
             },
         }
     }
+    if env_str("CHANNELS_BACKEND", "pubsub") == "pubsub":
+        # Redis pub/sub: a group_send is one PUBLISH that each server process receives once
+        # and hands to its own sockets, instead of one queued message per socket. With 50
+        # dashboards that is what keeps live fan-out under 100 ms (bench/ingest.py). Live
+        # messages are hints either way: pages redraw from the database on (re)connect.
+        CHANNEL_LAYERS["default"] = {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNELS_PREFIX},
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
