@@ -146,7 +146,11 @@ class ToolView(APIView):
             self._record(request, business, exc.status_code, _error_json(exc), started)
             raise
         self._record(request, business, response.status_code, response.data, started)
+        self.recorded(request, business, response)
         return response
+
+    def recorded(self, request: Request, business: Business, response: Response) -> None:
+        """After the invocation is recorded on its call (which may have been created then)."""
 
     def parsed(self, request: Request) -> dict[str, Any]:
         if not isinstance(request.data, dict):
@@ -418,6 +422,18 @@ class BookAppointmentView(ToolView):
             record.save(update_fields=["status_code", "response"])
         return response
 
+    def recorded(self, request: Request, business: Business, response: Response) -> None:
+        # The agent may book before the gateway's call.started arrives: the call exists
+        # now (recording the invocation created it), so tie the appointment to it.
+        call_id = request.data.get("call_id") if isinstance(request.data, dict) else None
+        if response.status_code != 201 or not isinstance(call_id, str) or not call_id.strip():
+            return
+        call = _call_for(business, call_id.strip()[:128])
+        if call is not None:
+            Appointment.objects.filter(
+                business=business, reference=response.data["reference"], call__isnull=True
+            ).update(call=call)
+
     def _book(self, request: Request, business: Business, data: dict[str, Any]) -> Response:
         service = service_resolve(business=business, value=data["service"])
         staff = staff_resolve(business=business, value=data.get("staff"))
@@ -446,7 +462,7 @@ def _call_for(business: Business, call_id: str | None) -> Any:
         return None
     from calls.models import Call
 
-    return Call.objects.filter(business=business, call_id=call_id).first()
+    return Call.objects.filter(business=business, call_id=call_id.strip()[:128]).first()
 
 
 class RescheduleBody(serializers.Serializer):

@@ -62,8 +62,18 @@ def _local_wall_grid(
     start_utc: datetime, end_utc: datetime, tz: ZoneInfo, step: timedelta
 ) -> Iterable[datetime]:
     """Instants on the wall-clock grid from `start_utc`'s local time up to `end_utc`."""
-    local_start = start_utc.astimezone(tz).replace(tzinfo=None)
+    if start_utc > end_utc:
+        return
+    local_start = start_utc.astimezone(tz)
+    if local_start.utcoffset() == end_utc.astimezone(tz).utcoffset():
+        # No change of offset inside (intervals are shorter than a day): the wall grid is
+        # the real-time grid, and plain arithmetic is much faster than zone conversions.
+        count = int((end_utc - start_utc) / step)
+        for k in range(count + 1):
+            yield start_utc + k * step
+        return
     local_end = end_utc.astimezone(tz).replace(tzinfo=None)
+    local_start = local_start.replace(tzinfo=None)
     # Across a fall-back change the local end can read earlier than it is: allow an hour more.
     wall = local_start
     seen: set[datetime] = set()
@@ -116,6 +126,44 @@ class _Blocks:
         return index > 0 and self.max_end[index - 1] > start
 
 
+def slots_free_by_day(
+    *,
+    calendar: StaffCalendar,
+    day_from: date,
+    day_to: date,
+    tz: ZoneInfo,
+    duration: timedelta,
+    buffer: timedelta,
+    rules: Rules,
+) -> dict[date, list[datetime]]:
+    """Start instants (UTC, ascending) of every free slot, by local day, day_from..day_to.
+
+    A slot fits when [start, start + duration) lies inside one working interval (weekly
+    hours or an extra session), touches no time off, and [start, start + duration + buffer)
+    overlaps nothing already booked (whose own buffers are in `busy`).
+    """
+    step = timedelta(minutes=rules.interval_minutes)
+    off = _Blocks(calendar.off)
+    busy = _Blocks(calendar.busy)
+    last_day = day_to if rules.latest_day is None else min(day_to, rules.latest_day)
+    by_day: dict[date, list[datetime]] = {}
+    day = day_from
+    while day <= last_day:
+        found: set[datetime] = set()
+        for work_start, work_end in _working_intervals(calendar, day, tz):
+            for start in _local_wall_grid(work_start, work_end - duration, tz, step):
+                if rules.earliest is not None and start < rules.earliest:
+                    continue
+                end = start + duration
+                if off.overlaps(start, end) or busy.overlaps(start, end + buffer):
+                    continue
+                found.add(start)
+        if found:
+            by_day[day] = sorted(found)
+        day += timedelta(days=1)
+    return by_day
+
+
 def slots_free(
     *,
     calendar: StaffCalendar,
@@ -126,31 +174,17 @@ def slots_free(
     buffer: timedelta,
     rules: Rules,
 ) -> list[datetime]:
-    """Start instants (UTC, ascending) of every free slot on local days day_from..day_to.
-
-    A slot fits when [start, start + duration) lies inside one working interval (weekly
-    hours or an extra session), touches no time off, and [start, start + duration + buffer)
-    overlaps nothing already booked (whose own buffers are in `busy`).
-    """
-    step = timedelta(minutes=rules.interval_minutes)
-    off = _Blocks(calendar.off)
-    busy = _Blocks(calendar.busy)
-    last_day = day_to if rules.latest_day is None else min(day_to, rules.latest_day)
-    found: set[datetime] = set()
-    day = day_from
-    while day <= last_day:
-        for work_start, work_end in _working_intervals(calendar, day, tz):
-            for start in _local_wall_grid(work_start, work_end - duration, tz, step):
-                end = start + duration
-                if rules.earliest is not None and start < rules.earliest:
-                    continue
-                if start.astimezone(tz).date() != day:
-                    continue
-                if off.overlaps(start, end) or busy.overlaps(start, end + buffer):
-                    continue
-                found.add(start)
-        day += timedelta(days=1)
-    return sorted(found)
+    """`slots_free_by_day`, flattened: every free start instant (UTC, ascending)."""
+    by_day = slots_free_by_day(
+        calendar=calendar,
+        day_from=day_from,
+        day_to=day_to,
+        tz=tz,
+        duration=duration,
+        buffer=buffer,
+        rules=rules,
+    )
+    return [start for day in sorted(by_day) for start in by_day[day]]
 
 
 def slot_within_hours(

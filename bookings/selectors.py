@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
 from django.utils import timezone
 
 from bookings.availability import (
@@ -15,7 +15,7 @@ from bookings.availability import (
     Rules,
     StaffCalendar,
     WeeklyInterval,
-    slots_free,
+    slots_free_by_day,
 )
 from bookings.models import (
     Appointment,
@@ -64,23 +64,28 @@ def staff_calendars(
     start: datetime,
     end: datetime,
     exclude_appointment_id: int | None = None,
+    weekly: dict[int, list[WeeklyInterval]] | None = None,
 ) -> dict[int, StaffCalendar]:
-    """Hours, exceptions and holding appointments of `staff` around [start, end): 3 queries."""
+    """Hours, exceptions and holding appointments of `staff` around [start, end).
+
+    Two queries (one if `weekly` hours are already known): availability is on the voice
+    agent's critical path, and round trips are most of its cost.
+    """
     ids = [s.pk for s in staff]
-    calendars = {pk: StaffCalendar(weekly=[], off=[], extra=[], busy=[]) for pk in ids}
-    for row in WorkingHours.objects.filter(staff_id__in=ids).values_list(
-        "staff_id", "weekday", "start", "end"
-    ):
-        calendars[row[0]].weekly.append(WeeklyInterval(row[1], row[2], row[3]))  # type: ignore[attr-defined]
-    for staff_id, kind, ex_start, ex_end in StaffException.objects.filter(
-        staff_id__in=ids, start__lt=end, end__gt=start
-    ).values_list("staff_id", "kind", "start", "end"):
-        target = (
-            calendars[staff_id].off
-            if kind == StaffException.Kind.OFF
-            else calendars[staff_id].extra
-        )
-        target.append(DatedInterval(ex_start, ex_end))  # type: ignore[attr-defined]
+    if weekly is None:
+        weekly = {pk: [] for pk in ids}
+        for staff_id, day, w_start, w_end in WorkingHours.objects.filter(
+            staff_id__in=ids
+        ).values_list("staff_id", "weekday", "start", "end"):
+            weekly[staff_id].append(WeeklyInterval(day, w_start, w_end))
+    calendars = {
+        pk: StaffCalendar(weekly=weekly.get(pk, []), off=[], extra=[], busy=[]) for pk in ids
+    }
+    exceptions = (
+        StaffException.objects.filter(staff_id__in=ids, start__lt=end, end__gt=start)
+        .order_by()
+        .values_list("staff_id", "start", "end", "kind")
+    )
     busy = Appointment.objects.filter(
         staff_id__in=ids,
         status__in=Appointment.HOLDING,
@@ -89,9 +94,41 @@ def staff_calendars(
     )
     if exclude_appointment_id is not None:
         busy = busy.exclude(pk=exclude_appointment_id)
-    for staff_id, b_start, b_until in busy.values_list("staff_id", "start", "blocks_until"):
-        calendars[staff_id].busy.append(DatedInterval(b_start, b_until))  # type: ignore[attr-defined]
+    booked = (
+        busy.order_by()
+        .annotate(kind=Value(BUSY, output_field=CharField()))
+        .values_list("staff_id", "start", "blocks_until", "kind")
+    )
+    for staff_id, d_start, d_end, kind in exceptions.union(booked, all=True):
+        calendar = calendars[staff_id]
+        target = {StaffException.Kind.OFF: calendar.off, BUSY: calendar.busy}.get(
+            kind, calendar.extra
+        )
+        target.append(DatedInterval(d_start, d_end))  # type: ignore[attr-defined]
     return calendars
+
+
+BUSY = "busy"
+
+
+def _people_with_hours(
+    *, business: Business, service: Service
+) -> tuple[list[StaffMember], dict[int, list[WeeklyInterval]]]:
+    """Active staff who do `service` and their weekly hours, in one query."""
+    people: dict[int, StaffMember] = {}
+    weekly: dict[int, list[WeeklyInterval]] = {}
+    rows = (
+        StaffMember.objects.filter(business=business, active=True, services=service)
+        .order_by("name", "id")
+        .values_list("id", "name", "hours__weekday", "hours__start", "hours__end")
+    )
+    for staff_id, name, day, w_start, w_end in rows:
+        if staff_id not in people:
+            people[staff_id] = StaffMember(pk=staff_id, name=name, business=business, active=True)
+            weekly[staff_id] = []
+        if day is not None:
+            weekly[staff_id].append(WeeklyInterval(day, w_start, w_end))
+    return list(people.values()), weekly
 
 
 def availability_list(
@@ -111,7 +148,11 @@ def availability_list(
     doing the service has the fewest bookings that day (ties: by name).
     """
     tz = business.tz
-    people = [staff] if staff is not None else staff_for_service(business=business, service=service)
+    weekly: dict[int, list[WeeklyInterval]] | None = None
+    if staff is not None:
+        people = [staff]
+    else:
+        people, weekly = _people_with_hours(business=business, service=service)
     if not people:
         return []
     rules = business_rules(business=business, now=now)
@@ -131,6 +172,7 @@ def availability_list(
         start=window_start,
         end=window_end,
         exclude_appointment_id=exclude_appointment_id,
+        weekly=weekly,
     )
     duration = timedelta(minutes=service.duration_minutes)
     buffer = timedelta(minutes=service.buffer_minutes)
@@ -140,7 +182,7 @@ def availability_list(
             load[(person.pk, busy.start.astimezone(tz).date())] += 1
     best: dict[datetime, tuple[int, int, StaffMember]] = {}
     for order, person in enumerate(people):
-        for start in slots_free(
+        by_day = slots_free_by_day(
             calendar=calendars[person.pk],
             day_from=day_from,
             day_to=day_to,
@@ -148,10 +190,13 @@ def availability_list(
             duration=duration,
             buffer=buffer,
             rules=rules,
-        ):
-            rank = (load[(person.pk, start.astimezone(tz).date())], order)
-            if start not in best or rank < best[start][:2]:
-                best[start] = (*rank, person)
+        )
+        for day, starts in by_day.items():
+            rank = (load[(person.pk, day)], order)
+            for start in starts:
+                held = best.get(start)
+                if held is None or rank < held[:2]:
+                    best[start] = (*rank, person)
     return [Slot(start=s, end=s + duration, staff=best[s][2]) for s in sorted(best)]
 
 

@@ -264,3 +264,45 @@ def test_tools_need_the_tools_scope(business, api_client_for, haircut) -> None:
         APIClient().post("/api/v1/tools/match_service", {"query": "x"}, format="json").status_code
         == 401
     )
+
+
+def test_an_invocation_with_a_call_id_is_recorded_on_that_call(
+    tools, business, haircut, ana, monday
+) -> None:
+    from calls.models import Call, ToolInvocation
+
+    response = post(
+        tools,
+        "book_appointment",
+        {
+            "service": "ladies cut",
+            "start": at(monday, 10).isoformat(),
+            "customer": CAROL,
+            "call_id": "gw-call-1",
+        },
+    )
+    assert response.status_code == 201
+    failed = post(
+        tools, "cancel_appointment", {"reference": "GB-20300101-009", "call_id": "gw-call-1"}
+    )
+    assert failed.status_code == 404
+    call = Call.objects.get(business=business, call_id="gw-call-1")
+    invocations = list(ToolInvocation.objects.filter(call=call).order_by("id"))
+    assert [(i.name, i.ok) for i in invocations] == [
+        ("book_appointment", True),
+        ("cancel_appointment", False),
+    ]
+    assert invocations[0].result["reference"] == response.json()["reference"]
+    assert invocations[1].result["error"] == "not_found"
+    assert all(i.latency_ms >= 0 for i in invocations)
+    assert Appointment.objects.get(reference=response.json()["reference"]).call == call
+
+
+def test_a_call_id_of_another_business_creates_nothing_in_theirs(
+    tools, business, other_business, haircut, ana, monday
+) -> None:
+    from calls.models import Call
+
+    post(tools, "match_service", {"query": "haircut", "call_id": "shared-id"})
+    assert Call.objects.filter(business=business, call_id="shared-id").exists()
+    assert not Call.objects.filter(business=other_business).exists()
