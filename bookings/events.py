@@ -6,6 +6,7 @@ browser, where htmx's ws extension swaps each fragment in by id (hx-swap-oob).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal, TypedDict
 
 from asgiref.sync import async_to_sync
@@ -21,6 +22,9 @@ class BookFragment(TypedDict):
     html: str
 
 
+_pending: set[asyncio.Task[None]] = set()  # keeps scheduled sends alive until done
+
+
 def book_group(business_id: int) -> str:
     """Every open appointment book of one business (/ws/book/)."""
     return f"bookings.book.{business_id}"
@@ -30,7 +34,13 @@ def broadcast_book_fragment(*, business_id: int, html: str) -> None:
     layer = get_channel_layer()
     if layer is None or not html:
         return
-    async_to_sync(layer.group_send)(
-        book_group(business_id),
-        dict(BookFragment(type="book.fragment", business_id=business_id, html=html)),
-    )
+    group = book_group(business_id)
+    message = dict(BookFragment(type="book.fragment", business_id=business_id, html=html))
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)  # the usual case: a sync view or task
+    else:
+        # Called from code running inside an event loop's own thread: schedule, don't block.
+        _pending.add(task := loop.create_task(layer.group_send(group, message)))
+        task.add_done_callback(_pending.discard)

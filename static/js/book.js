@@ -110,6 +110,10 @@
       values: { date: col.getAttribute("data-date"), time: hhmm(minute), staff: col.getAttribute("data-staff") },
     });
   }
+  // A block is a link: keep the browser's own link dragging out of the way.
+  document.addEventListener("dragstart", function (evt) {
+    if (evt.target.closest && evt.target.closest(".book-col > .appt")) evt.preventDefault();
+  });
   document.addEventListener("pointerup", function (evt) { endDrag(evt, false); });
   document.addEventListener("pointercancel", function (evt) { endDrag(evt, true); });
 
