@@ -54,4 +54,4 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("pricing")  # prospects land on the public site
     if request.access is None and hasattr(request.user, "affiliate"):  # type: ignore[attr-defined]
         return redirect("affiliate_dashboard")  # an affiliate without a business
-    return redirect("settings_business")
+    return redirect("calls_live")
