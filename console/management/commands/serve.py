@@ -91,6 +91,8 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+        # A supervisor's SIGTERM stops the children too, like Ctrl-C does.
+        signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             children[0].wait()
         except KeyboardInterrupt:
@@ -104,3 +106,7 @@ class Command(BaseCommand):
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
