@@ -266,5 +266,5 @@ def test_a_booking_through_the_tools_api_appears_in_an_open_book(
         reference = json.loads(response.read())["reference"]
     # Within a second, without a reload: the column arrives over the socket.
     block = column(page, ana, monday).locator(f"[data-reference='{reference}']")
-    block.wait_for(timeout=2000)
+    block.wait_for(timeout=1000)
     assert "Voice Caller" in block.inner_text()
