@@ -220,3 +220,16 @@ def test_a_partial_refund_reverses_the_commission_on_the_refunded_part(
     webhook_post(Client(), event("e3", "charge.refunded", full))
     assert Commission.objects.get(kind="reversal").amount_cents == -10978
     assert Invoice.objects.get().status == "refunded"
+
+
+def test_subscribing_after_the_trial_ended_makes_the_business_writable_again(
+    catalogue: None, stripe_settings, business, api_client_for
+) -> None:
+    business.subscription_status = "expired"
+    business.save()
+    api = api_client_for(business, "admin")
+    assert api.patch("/api/v1/business", {"name": "X"}, format="json").status_code == 402
+    webhook_post(Client(), event("e1", "checkout.session.completed", _checkout_completed(business)))
+    assert api.patch("/api/v1/business", {"name": "Back"}, format="json").status_code == 200
+    business.refresh_from_db()
+    assert business.name == "Back" and business.plan.code == "growth"
