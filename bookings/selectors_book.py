@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
@@ -226,9 +226,23 @@ def staff_on_book(*, business: Business) -> list[StaffMember]:
     return list(StaffMember.objects.filter(business=business, active=True).order_by("name", "id"))
 
 
+def staff_for_day(*, business: Business, day: date) -> list[StaffMember]:
+    """Everyone taking bookings, and anyone no longer active who still has appointments
+    that day (their appointments must not vanish from the book): one query."""
+    day_start, day_end = _day_bounds(day, business.tz)
+    still_booked = Appointment.objects.filter(
+        staff=OuterRef("pk"), status__in=SHOWN, start__lt=day_end, end__gt=day_start
+    )
+    return list(
+        StaffMember.objects.filter(business=business)
+        .filter(Q(active=True) | Exists(still_booked))
+        .order_by("name", "id")
+    )
+
+
 def book_day(*, business: Business, day: date) -> Grid:
-    """Every active staff member's column for `day`: 4 queries."""
-    staff = staff_on_book(business=business)
+    """The column of each staff member on the book that day: 4 queries."""
+    staff = staff_for_day(business=business, day=day)
     return _grid(business, book_columns(business=business, staff=staff, days=[day]))
 
 
@@ -391,10 +405,8 @@ def _history_row(change: AppointmentChange, tz: ZoneInfo) -> HistoryRow:
         reason = after.get("reason") or ""
         what = f"Cancelled{': ' + reason if reason else ''}"
     elif change.action == "status":
-        what = (
-            f"{statuses.get(before.get('status'), before.get('status'))} → "
-            f"{statuses.get(after.get('status'), after.get('status'))}"
-        )
+        was, now = str(before.get("status", "?")), str(after.get("status", "?"))
+        what = f"{statuses.get(was, was)} → {statuses.get(now, now)}"
     elif change.action == "resent":
         what = "Confirmation sent again"
     else:

@@ -178,3 +178,49 @@ def test_the_day_view_takes_a_constant_number_of_queries(
 
 
 QUERIES_DAY_VIEW = 8
+
+
+def test_an_inactive_staff_member_s_remaining_appointments_stay_on_the_book(
+    client_for, front_desk: User, business: Business, haircut, ana, ben, monday
+) -> None:
+    from bookings.catalog import staff_update
+
+    appointment = book(business, haircut, ana, monday, 10)
+    staff_update(staff=ana, active=False)
+    client = client_for(front_desk)
+    html = client.get(reverse("book_day"), {"date": monday.isoformat()}).content.decode()
+    assert appointment.reference in html
+    next_day = monday + timedelta(days=1)
+    html = client.get(reverse("book_day"), {"date": next_day.isoformat()}).content.decode()
+    assert f"col-{ana.pk}-" not in html
+    assert f"col-{ben.pk}-" in html
+
+
+def test_the_week_view_takes_a_constant_number_of_queries(
+    client_for,
+    front_desk: User,
+    business: Business,
+    haircut,
+    ana,
+    ben,
+    monday,
+    django_assert_num_queries,
+) -> None:
+    for day in range(5):
+        for hour in (9, 11, 14, 16):
+            book(
+                business,
+                haircut,
+                ana,
+                monday + timedelta(days=day),
+                hour,
+                phone=f"+1415555{day}{hour:03d}",
+            )
+    client = client_for(front_desk)
+    url = reverse("book_week", args=[ana.pk])
+    client.get(url, {"date": monday.isoformat()})
+    # session, user, memberships; the staff member, the switcher's staff list; hours,
+    # exceptions, appointments; memberships again (base.html's business switcher).
+    with django_assert_num_queries(9):
+        response = client.get(url, {"date": monday.isoformat()})
+    assert response.content.decode().count('class="appt ') == 20

@@ -117,7 +117,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_get(business=business, pk=pk)
     form = MoveForm(request.POST, business=business)
     if not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         return _render(request, appointment, error=f"Cannot move it: {errors}", status=422)
     try:
         moved = appointment_reschedule(

@@ -230,7 +230,7 @@ def exception_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Exception added.")
     else:
-        errors = "; ".join(" ".join(v) for v in form.errors.values())
+        errors = "; ".join(" ".join(str(e) for e in v) for v in form.errors.values())
         messages.error(request, f"Not added: {errors}")
     return redirect("settings_staff_edit", pk=person.pk)
 
