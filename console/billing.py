@@ -36,6 +36,11 @@ class WebhookRejected(ValueError):
     pass
 
 
+class WebhookRetry(RuntimeError):
+    """The event cannot be processed now (Stripe's API did not answer): nothing is written,
+    and Stripe delivers it again later."""
+
+
 def billing_configured() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
@@ -248,18 +253,60 @@ def _invoice_paid(obj: dict[str, Any]) -> None:
     )
 
 
+def _invoice_payment_paid(obj: dict[str, Any]) -> None:
+    """API versions from 2025 on link a payment to its invoice only here, not on the charge."""
+    invoice = Invoice.objects.filter(stripe_invoice_id=_id(obj.get("invoice"))).first()
+    if invoice is None:
+        return
+    intent = _id(_get(obj, "payment", "payment_intent"))[:100]
+    charge = _id(_get(obj, "payment", "charge"))[:100]
+    changed = []
+    if intent and not invoice.stripe_payment_intent_id:
+        invoice.stripe_payment_intent_id = intent
+        changed.append("stripe_payment_intent_id")
+    if charge and not invoice.stripe_charge_id:
+        invoice.stripe_charge_id = charge
+        changed.append("stripe_charge_id")
+    if changed:
+        invoice.save(update_fields=changed)
+
+
+def _invoice_id_for_payment_intent(payment_intent: str) -> str:
+    """Ask Stripe which invoice a payment belongs to (the charge no longer says)."""
+    if not payment_intent or not billing_configured():
+        return ""
+    try:
+        found = _client().v1.invoice_payments.list(
+            params={  # type: ignore[arg-type]
+                "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+                "limit": 1,
+            }
+        )
+    except stripe.StripeError as exc:
+        raise WebhookRetry(f"Stripe did not answer: {exc}") from exc
+    for payment in found.data:
+        invoice = getattr(payment, "invoice", None)
+        return invoice if isinstance(invoice, str) else str(getattr(invoice, "id", "") or "")
+    return ""
+
+
 def _charge_refunded(obj: dict[str, Any]) -> None:
     query = Invoice.objects.select_for_update()
     invoice = None
+    intent = _id(obj.get("payment_intent"))
     for field, value in (
         ("stripe_invoice_id", _id(obj.get("invoice"))),
         ("stripe_charge_id", _id(obj.get("id"))),
-        ("stripe_payment_intent_id", _id(obj.get("payment_intent"))),
+        ("stripe_payment_intent_id", intent),
     ):
         if value:
             invoice = query.filter(**{field: value}).first()
             if invoice is not None:
                 break
+    if invoice is None and intent:
+        invoice_id = _invoice_id_for_payment_intent(intent)
+        if invoice_id:
+            invoice = query.filter(stripe_invoice_id=invoice_id).first()
     if invoice is None:
         logger.warning("refund of a charge with no recorded invoice: %r", obj.get("id"))
         return
@@ -320,6 +367,7 @@ HANDLERS = {
     "checkout.session.completed": _checkout_completed,
     "invoice.paid": _invoice_paid,
     "invoice.payment_succeeded": _invoice_paid,
+    "invoice_payment.paid": _invoice_payment_paid,
     "charge.refunded": _charge_refunded,
     "customer.subscription.updated": _subscription_changed,
     "customer.subscription.deleted": _subscription_deleted,

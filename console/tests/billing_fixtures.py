@@ -63,6 +63,7 @@ class FakeStripe:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.fail = False
+        self.invoice_for_payment_intent: dict[str, str] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -94,6 +95,21 @@ class FakeStripe:
                             "url": f"https://checkout.stripe.test/c/pay/cs_test_{n}",
                         },
                     )
+                    return
+                self._reply(404, {"error": {"type": "invalid_request_error", "message": "?"}})
+
+            def do_GET(self) -> None:
+                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization")})
+                if fake.fail:
+                    self._reply(500, {"error": {"type": "api_error", "message": "boom"}})
+                    return
+                if self.path.startswith("/v1/invoice_payments"):
+                    data = [
+                        {"object": "invoice_payment", "id": f"inpay_{k}", "invoice": v}
+                        for k, v in fake.invoice_for_payment_intent.items()
+                        if k in self.path
+                    ]
+                    self._reply(200, {"object": "list", "data": data, "has_more": False})
                     return
                 self._reply(404, {"error": {"type": "invalid_request_error", "message": "?"}})
 

@@ -23,6 +23,7 @@ from console.models import (
 from console.tests.billing_fixtures import (  # noqa: F401
     catalogue_fixture,
     event,
+    fake_stripe_fixture,
     stripe_settings_fixture,
     stripe_signature,
     webhook_post,
@@ -233,3 +234,56 @@ def test_subscribing_after_the_trial_ended_makes_the_business_writable_again(
     assert api.patch("/api/v1/business", {"name": "Back"}, format="json").status_code == 200
     business.refresh_from_db()
     assert business.name == "Back" and business.plan.code == "growth"
+
+
+def _new_api_invoice(amount: int) -> dict:
+    """An invoice as API versions from 2025 on send it: no charge, no payment intent."""
+    return {
+        "id": "in_new",
+        "object": "invoice",
+        "customer": "cus_123",
+        "amount_paid": amount,
+        "currency": "usd",
+        "parent": {"subscription_details": {"subscription": "sub_123", "metadata": {}}},
+    }
+
+
+def test_a_refund_finds_its_invoice_through_the_invoice_payment_event(
+    catalogue: None, stripe_settings, business
+) -> None:
+    BillingAccount.objects.create(business=business, stripe_customer_id="cus_123")
+    affiliate = Affiliate.objects.create(user=make_user("a@x.test"), code="newapi")
+    Referral.objects.create(affiliate=affiliate, business=business)
+    webhook_post(Client(), event("e1", "invoice.paid", _new_api_invoice(49900)))
+    payment = {
+        "id": "inpay_1",
+        "object": "invoice_payment",
+        "invoice": "in_new",
+        "payment": {"type": "payment_intent", "payment_intent": "pi_new"},
+    }
+    webhook_post(Client(), event("e2", "invoice_payment.paid", payment))
+    refund = {"id": "ch_new", "payment_intent": "pi_new", "amount_refunded": 49900}
+    webhook_post(Client(), event("e3", "charge.refunded", refund))
+    assert Commission.objects.get(kind="reversal").amount_cents == -10978
+
+
+def test_a_refund_asks_stripe_for_the_invoice_when_it_must(
+    catalogue: None, fake_stripe, business
+) -> None:
+    BillingAccount.objects.create(business=business, stripe_customer_id="cus_123")
+    affiliate = Affiliate.objects.create(user=make_user("a@x.test"), code="ask")
+    Referral.objects.create(affiliate=affiliate, business=business)
+    webhook_post(Client(), event("e1", "invoice.paid", _new_api_invoice(49900)))
+    refund = {"id": "ch_new", "payment_intent": "pi_new", "amount_refunded": 49900}
+
+    fake_stripe.fail = True  # Stripe is down: nothing is written, Stripe will retry
+    response = webhook_post(Client(), event("e3", "charge.refunded", refund))
+    assert response.status_code == 503
+    assert not StripeEvent.objects.filter(event_id="e3").exists()
+    assert not Commission.objects.filter(kind="reversal").exists()
+
+    fake_stripe.fail = False
+    fake_stripe.invoice_for_payment_intent["pi_new"] = "in_new"
+    assert webhook_post(Client(), event("e3", "charge.refunded", refund)).status_code == 200
+    assert Commission.objects.get(kind="reversal").amount_cents == -10978
+    assert any(r["path"].startswith("/v1/invoice_payments") for r in fake_stripe.requests)

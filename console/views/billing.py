@@ -16,6 +16,7 @@ from console.billing import (
     BillingError,
     BillingNotConfigured,
     WebhookRejected,
+    WebhookRetry,
     billing_configured,
     can_manage_billing,
     checkout_session_create,
@@ -81,6 +82,12 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         )
     except BillingNotConfigured as exc:
         return JsonResponse({"error": "not_configured", "message": str(exc)}, status=503)
+    except WebhookRetry as exc:
+        logger.warning("Stripe webhook deferred: %s", exc)
+        return JsonResponse(
+            {"error": "retry", "message": "Stripe's API did not answer; deliver again."},
+            status=503,
+        )
     except IntegrityError:
         # Another delivery is writing the same invoice right now: Stripe retries later.
         return JsonResponse(
