@@ -42,6 +42,20 @@ class CallAnalysis(models.Model):
     analyzer_version = models.CharField(max_length=32)
     is_current = models.BooleanField(default=True)
 
+    # Copied from the call and from its review so the reviewers' list filters, sorts and
+    # counts 100,000 calls on this one table, without joins (bench/calls_list.py).
+    business = models.ForeignKey(
+        "console.Business", on_delete=models.CASCADE, related_name="+", null=True
+    )
+    started_at = models.DateTimeField(null=True)
+    agent = models.CharField(max_length=120, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    intent_effective = models.CharField(max_length=12, blank=True)
+    lead_score_effective = models.PositiveSmallIntegerField(null=True, blank=True)
+    escalate_effective = models.BooleanField(null=True, blank=True)
+    reviewed = models.BooleanField(default=False)
+
     # PHI-safe: identifiers replaced by placeholders (calls.analysis.redact).
     redacted_transcript = models.TextField(blank=True)
     redacted_lines = models.JSONField(default=list, blank=True)
@@ -93,6 +107,13 @@ class CallAnalysis(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_score__gte=0) & Q(lead_score__lte=100),
                 name="analysis_lead_score_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["business", "-started_at", "-id"],
+                condition=Q(is_current=True),
+                name="analysis_list_started",
             ),
         ]
 
