@@ -123,7 +123,8 @@ def main() -> int:
             continue
     print(
         f"setup: {STAFF} staff, {made} appointments over 30 days "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"in {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs"
     )
 
     client = APIClient()
