@@ -208,9 +208,11 @@ async def _fanout(
             text = msg.data
             marker = 'data-call-id="'
             start = text.find(marker)
-            if start >= 0:
-                cid = text[start + len(marker) : text.find('"', start + len(marker))]
-                received[i].setdefault(cid, at)
+            while start >= 0:  # a message may carry several calls' fragments
+                begin = start + len(marker)
+                end = text.find('"', begin)
+                received[i].setdefault(text[begin:end], at)
+                start = text.find(marker, end)
 
     listeners = [asyncio.create_task(listen(i, ws)) for i, ws in enumerate(sockets)]
     await asyncio.sleep(0.5)

@@ -8,7 +8,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from calls.events import CallFragments, business_group
+from calls.events import CallFragments, CallsChanged, business_group
 from calls.models import Call
 from console.tenancy import SESSION_KEY, Access, access_resolve
 
@@ -47,15 +47,15 @@ class _FragmentConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         return None  # the browser only listens
 
-    async def call_fragments(self, event: CallFragments) -> None:
+    async def calls_changed(self, event: CallsChanged) -> None:
         # The group is the business's already; checked again so a stray message never leaks.
         if event["business_id"] != self.business_id or self.closed:
             return
-        html = self.fragment(event)
+        html = self.fragments(event["items"])
         if html:
             await self.send(text_data=html)
 
-    def fragment(self, event: CallFragments) -> str:
+    def fragments(self, items: list[CallFragments]) -> str:
         raise NotImplementedError
 
 
@@ -69,8 +69,10 @@ class LiveCallsConsumer(_FragmentConsumer):
             return
         await self._join(access.business.pk, business_group(access.business.pk))
 
-    def fragment(self, event: CallFragments) -> str:
-        return event["dashboard_html"]
+    def fragments(self, items: list[CallFragments]) -> str:
+        # Each card replaces the whole card: only a call's latest one matters.
+        latest = {item["call_pk"]: item["dashboard_html"] for item in items}
+        return "".join(latest.values())
 
 
 class CallTranscriptConsumer(_FragmentConsumer):
@@ -86,5 +88,5 @@ class CallTranscriptConsumer(_FragmentConsumer):
         self.call_pk = call_pk
         await self._join(access.business.pk, business_group(access.business.pk))
 
-    def fragment(self, event: CallFragments) -> str:
-        return event["transcript_html"] if event["call_pk"] == self.call_pk else ""
+    def fragments(self, items: list[CallFragments]) -> str:
+        return "".join(i["transcript_html"] for i in items if i["call_pk"] == self.call_pk)
