@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -213,7 +214,11 @@ class MatchServiceView(ToolView):
     tool_name = "match_service"
     body = MatchServiceBody
 
-    @extend_schema(request=MatchServiceBody, summary="Match a spoken phrase to a service")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        request=MatchServiceBody,
+        summary="Match a spoken phrase to a service",
+    )
     def post(self, request: Request) -> Response:
         return super().post(request)
 
@@ -228,6 +233,7 @@ class MatchServiceView(ToolView):
         )
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class FlexibleId(serializers.Field):
     """An id (number) or a name / phrase (string)."""
 
@@ -242,6 +248,7 @@ class FlexibleId(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class DayOrTime(serializers.Field):
     """`2026-11-25` (that whole local day) or an ISO 8601 time with an offset."""
 
@@ -290,7 +297,11 @@ class CheckAvailabilityView(ToolView):
     tool_name = "check_availability"
     body = CheckAvailabilityBody
 
-    @extend_schema(request=CheckAvailabilityBody, summary="Free slots for a service")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        request=CheckAvailabilityBody,
+        summary="Free slots for a service",
+    )
     def post(self, request: Request) -> Response:
         return super().post(request)
 
@@ -371,6 +382,7 @@ class BookAppointmentView(ToolView):
     body = BookAppointmentBody
 
     @extend_schema(
+        responses=OpenApiTypes.OBJECT,
         request=BookAppointmentBody,
         summary="Book an appointment",
         parameters=[
@@ -476,7 +488,11 @@ class RescheduleAppointmentView(ToolView):
     tool_name = "reschedule_appointment"
     body = RescheduleBody
 
-    @extend_schema(request=RescheduleBody, summary="Move an appointment (same reference)")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        request=RescheduleBody,
+        summary="Move an appointment (same reference)",
+    )
     def post(self, request: Request) -> Response:
         return super().post(request)
 
@@ -507,7 +523,9 @@ class CancelAppointmentView(ToolView):
     tool_name = "cancel_appointment"
     body = CancelBody
 
-    @extend_schema(request=CancelBody, summary="Cancel an appointment")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, request=CancelBody, summary="Cancel an appointment"
+    )
     def post(self, request: Request) -> Response:
         return super().post(request)
 
@@ -541,7 +559,11 @@ class FindAppointmentView(ToolView):
     tool_name = "find_appointment"
     body = FindBody
 
-    @extend_schema(request=FindBody, summary="Find appointments by reference or phone")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        request=FindBody,
+        summary="Find appointments by reference or phone",
+    )
     def post(self, request: Request) -> Response:
         return super().post(request)
 

@@ -88,3 +88,31 @@ def test_concurrent_bookings_of_distinct_slots_number_without_gaps(
     assert all(isinstance(r, Appointment) for r in results), results
     numbers = sorted(int(r.reference.rsplit("-", 1)[1]) for r in results)
     assert numbers == list(range(1, 31))
+
+
+def test_concurrent_retries_with_one_idempotency_key_book_once(
+    business: Business, haircut: Service, ana: StaffMember, monday: date, api_client_for
+) -> None:
+    from rest_framework.test import APIClient
+
+    secret_client = api_client_for(business, "tools")
+    auth = secret_client._credentials["HTTP_AUTHORIZATION"]
+    body = {
+        "service": haircut.pk,
+        "start": at(monday, 10).isoformat(),
+        "customer": {"name": "Carol", "phone": "+14155550123"},
+    }
+
+    def work(i: int) -> tuple[int, dict]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=auth)
+        response = client.post(
+            "/api/v1/tools/book_appointment", body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1"
+        )
+        return response.status_code, response.json()
+
+    results = run_concurrently(10, work)
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert {status for status, _ in results} == {201}
+    assert len({data["reference"] for _, data in results}) == 1
+    assert Appointment.objects.count() == 1
