@@ -174,3 +174,23 @@ def test_a_cancelled_appointment_gets_no_confirmation(
     client.post(reverse("book_cancel", args=[appointment.pk]), {"reason": ""})
     response = client.post(reverse("book_resend", args=[appointment.pk]))
     assert response.status_code == 409
+
+
+def test_the_panel_links_the_call_that_booked_it_to_its_review_page(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    from calls.tests.factories import call_start
+
+    call = call_start(business, "gw-booked-it")
+    appointment = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 11),
+        staff=ana,
+        customer=CustomerDetails(name="Caller", phone="+14155550150"),
+        source=Appointment.Source.VOICE,
+        call=call,
+    )
+    html = client_for(front_desk).get(reverse("book_panel", args=[appointment.pk])).content.decode()
+    assert f'href="{reverse("call_review", args=[call.pk])}"' in html
+    assert "Voice agent" in html
