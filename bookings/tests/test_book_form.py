@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -136,7 +138,31 @@ def test_outside_hours_is_refused_in_the_form(
         customer_phone="+14155550199",
     )
     assert response.status_code == 422
-    assert "outside working hours" in response.content.decode()
+    html = response.content.decode()
+    assert "outside working hours" in html
+    # The nearest times that are inside them, around the lunch break.
+    assert html.count('data-testid="alternative"') == 3
+    assert f'value="{monday.isoformat()}T13:30|{ana.pk}"' in html
+    assert not Appointment.objects.exists()
+
+
+def test_too_little_notice_is_refused_in_the_form_with_later_times(
+    client_for, front_desk: User, business: Business, haircut, ana
+) -> None:
+    from django.utils import timezone
+
+    soon = timezone.now().astimezone(business.tz) + timedelta(minutes=20)
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=soon.date().isoformat(),
+        time=soon.strftime("%H:%M"),
+        customer_name="Dana Jones",
+        customer_phone="+14155550199",
+    )
+    assert response.status_code == 422
+    assert "notice" in response.content.decode()
     assert not Appointment.objects.exists()
 
 

@@ -194,3 +194,17 @@ def test_the_panel_links_the_call_that_booked_it_to_its_review_page(
     html = client_for(front_desk).get(reverse("book_panel", args=[appointment.pk])).content.decode()
     assert f'href="{reverse("call_review", args=[call.pk])}"' in html
     assert "Voice agent" in html
+
+
+def test_moving_outside_working_hours_is_refused_with_the_nearest_times(
+    client_for, front_desk: User, appointment: Appointment, monday
+) -> None:
+    response = client_for(front_desk).post(
+        reverse("book_move", args=[appointment.pk]), {"date": monday.isoformat(), "time": "19:00"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "outside working hours" in html
+    assert "Nearest free times" in html
+    appointment.refresh_from_db()
+    assert appointment.start == at(monday, 10)

@@ -17,7 +17,7 @@ from bookings.forms import BookForm
 from bookings.live import columns_html
 from bookings.matching import service_match
 from bookings.models import Customer, Service
-from bookings.selectors import services_active
+from bookings.selectors import Slot, services_active, slots_nearest
 from bookings.selectors_book import (
     appointment_panel,
     book_day,
@@ -30,6 +30,7 @@ from bookings.selectors_book import (
 from bookings.services import (
     BookingError,
     CustomerDetails,
+    OutsideRules,
     SlotUnavailable,
     appointment_book,
 )
@@ -223,6 +224,18 @@ def _apply_alternative(data: Any) -> Any:
     return data
 
 
+def _alternatives(business: Business, slots: list[Slot]) -> list[dict[str, str]]:
+    """Buttons that book one of these slots instead (see _apply_alternative)."""
+    tz = business.tz
+    return [
+        {
+            "value": f"{s.start.astimezone(tz):%Y-%m-%dT%H:%M}|{s.staff.pk}",
+            "label": f"{s.start.astimezone(tz):%a %-d %b %H:%M} · {s.staff.name}",
+        }
+        for s in slots
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 @business_view()
 def book_new(request: HttpRequest) -> HttpResponse:
@@ -264,16 +277,18 @@ def book_new(request: HttpRequest) -> HttpResponse:
         )
     except SlotUnavailable as exc:
         form.add_error(None, exc.message)
-        tz = business.tz
-        alternatives = [
-            {
-                "value": f"{s.start.astimezone(tz):%Y-%m-%dT%H:%M}|{s.staff.pk}",
-                "label": f"{s.start.astimezone(tz):%a %-d %b %H:%M} · {s.staff.name}",
-            }
-            for s in exc.alternatives
-        ]
-        context = _form_context(request, form, alternatives=alternatives)
+        context = _form_context(
+            request, form, alternatives=_alternatives(business, exc.alternatives)
+        )
         return render(request, FORM, context, status=409)
+    except OutsideRules as exc:
+        # Outside hours, too soon, too far ahead: offer the nearest times that are not.
+        form.add_error(None, exc.message)
+        nearest = slots_nearest(
+            business=business, service=service, staff=data.get("staff"), around=form.start
+        )
+        context = _form_context(request, form, alternatives=_alternatives(business, nearest))
+        return render(request, FORM, context, status=422)
     except BookingError as exc:
         field = {
             "customer.phone": "customer_phone",

@@ -14,10 +14,11 @@ from bookings.confirmations import appointment_confirmation_resend
 from bookings.forms import CancelForm, MoveForm, StatusForm
 from bookings.live import columns_html
 from bookings.models import Appointment, StaffMember
-from bookings.selectors import availability_list, staff_for_service
+from bookings.selectors import availability_list, slots_nearest, staff_for_service
 from bookings.selectors_book import appointment_get, appointment_panel
 from bookings.services import (
     BookingError,
+    OutsideRules,
     SlotUnavailable,
     appointment_cancel,
     appointment_reschedule,
@@ -130,6 +131,14 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(
             request, appointment, error=exc.message, alternatives=exc.alternatives, status=409
         )
+    except OutsideRules as exc:
+        nearest = slots_nearest(
+            business=business,
+            service=appointment.service,
+            staff=form.cleaned_data.get("staff") or appointment.staff,
+            around=form.start,
+        )
+        return _render(request, appointment, error=exc.message, alternatives=nearest, status=422)
     except BookingError as exc:
         return _render(request, appointment, error=exc.message, status=exc.status)
     moved = _reload(moved)
