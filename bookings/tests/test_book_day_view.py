@@ -224,3 +224,13 @@ def test_the_week_view_takes_a_constant_number_of_queries(
     with django_assert_num_queries(9):
         response = client.get(url, {"date": monday.isoformat()})
     assert response.content.decode().count('class="appt ') == 20
+
+
+def test_an_empty_book_tells_a_manager_where_to_add_staff(
+    client_for, manager: User, front_desk: User
+) -> None:
+    html = client_for(manager).get(reverse("book_day")).content.decode()
+    assert "Nobody is on the book yet" in html
+    assert reverse("settings_staff") in html
+    html = client_for(front_desk).get(reverse("book_day")).content.decode()
+    assert reverse("settings_staff") not in html
