@@ -31,6 +31,7 @@ from bookings.selectors import (
     appointment_by_reference,
     appointments_for_phone,
     availability_list,
+    service_with_staff,
     services_active,
 )
 from bookings.services import (
@@ -56,7 +57,7 @@ SOURCE = Appointment.Source.VOICE
 def service_resolve(*, business: Business, value: Any) -> Service:
     """An id, a name, an alias or a spoken phrase → one active service; or a 4xx ApiError."""
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        service = services_active(business=business).filter(pk=int(value)).first()
+        service = service_with_staff(business=business, service_id=int(value))
         if service is None:
             raise ApiError(404, "not_found", "No such service.", fields={"service": "unknown id"})
         return service

@@ -306,3 +306,14 @@ def test_a_call_id_of_another_business_creates_nothing_in_theirs(
     post(tools, "match_service", {"query": "haircut", "call_id": "shared-id"})
     assert Call.objects.filter(business=business, call_id="shared-id").exists()
     assert not Call.objects.filter(business=other_business).exists()
+
+
+def test_check_availability_costs_three_queries_however_many_staff(
+    tools, business, haircut, ana, ben, monday, django_assert_max_num_queries
+) -> None:
+    post(tools, "match_service", {"query": "warm up the key"})
+    body = {"service": haircut.pk, "from": str(monday), "to": str(monday + timedelta(days=13))}
+    with django_assert_max_num_queries(3):  # key; service + staff + hours; exceptions + bookings
+        response = post(tools, "check_availability", body)
+    assert response.status_code == 200
+    assert len(response.json()["slots"]) > 100
