@@ -96,7 +96,10 @@ def asgi_live_server(transactional_db: None) -> Iterator[LiveServer]:
         process.kill()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in this thread
+# while the browser is open, and async views called through Django's test client in later
+# tests would then fail ("AsyncToSync in the same thread as an async event loop").
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
