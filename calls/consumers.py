@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from calls.events import CallFragments, CallsChanged, business_group
+from calls.live import transcript_fragment_from_states
 from calls.models import Call
 from console.tenancy import SESSION_KEY, Access, access_resolve
 
@@ -89,4 +90,10 @@ class CallTranscriptConsumer(_FragmentConsumer):
         await self._join(access.business.pk, business_group(access.business.pk))
 
     def fragments(self, items: list[CallFragments]) -> str:
-        return "".join(i["transcript_html"] for i in items if i["call_pk"] == self.call_pk)
+        mine = [i for i in items if i["call_pk"] == self.call_pk]
+        if not mine:
+            return ""
+        lines = {s["seq"]: s for item in mine for s in item["segments"]}  # latest per seq
+        return transcript_fragment_from_states(
+            call=mine[-1]["call"], segments=[lines[seq] for seq in sorted(lines)]
+        )

@@ -1,11 +1,11 @@
 """Typed live events of the calls app and the one function that sends them.
 
-Every change to a call becomes fragments for its business's group: the dashboard's and the
-transcript's. /ws/live/ forwards the first; /ws/calls/<pk>/ forwards the second when the
-call is its own. Inside the server, changes are gathered for a few milliseconds and sent as
-one message per business, so a busy business costs its dashboards a few frames a second
-instead of one per event. The browser's htmx ws extension swaps each fragment in by id
-(hx-swap-oob).
+Every change to a call goes to its business's group: the dashboard's fragment, and the call's
+state and new lines. /ws/live/ forwards the fragment; /ws/calls/<pk>/ renders the transcript
+fragment when the call is its own. Inside the server, changes are gathered for a few
+milliseconds and sent as one message per business, so a busy business costs its dashboards
+a few frames a second instead of one per event. The browser's htmx ws extension swaps each
+fragment in by id (hx-swap-oob).
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ GATHER_S = 0.02
 
 
 class CallFragments(TypedDict):
-    """HTML fragments about one call, each element carrying data-call-id (CONTRACTS §6)."""
+    """One call's change: the dashboard's HTML fragment (carrying data-call-id, CONTRACTS §6),
+    and for transcript pages the call's state and its new lines (calls.live renders them)."""
 
     call_pk: int
     call_id: str  # the gateway's id
     dashboard_html: str
-    transcript_html: str
+    call: dict[str, Any]  # calls.live.call_state
+    segments: list[dict[str, Any]]  # calls.live.segment_state, by seq
 
 
 class CallsChanged(TypedDict):
@@ -46,7 +48,13 @@ def business_group(business_id: int) -> str:
 
 
 def broadcast_call_fragments(
-    *, business_id: int, call_pk: int, call_id: str, dashboard_html: str, transcript_html: str
+    *,
+    business_id: int,
+    call_pk: int,
+    call_id: str,
+    dashboard_html: str,
+    call: dict[str, Any],
+    segments: list[dict[str, Any]],
 ) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -55,7 +63,8 @@ def broadcast_call_fragments(
         call_pk=call_pk,
         call_id=call_id,
         dashboard_html=dashboard_html,
-        transcript_html=transcript_html,
+        call=call,
+        segments=segments,
     )
     loop = _server_loop()
     if loop is None:  # a command, a task, a test: send now and wait for it

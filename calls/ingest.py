@@ -246,9 +246,9 @@ def _events_insert_pg(
 ) -> set[str]:
     """Stores the events not stored before; returns their ids."""
     payload = CallEvent._meta.get_field("payload")
-    rows: list[Any] = []
+    rows: list[tuple[Any, ...]] = []
     for e in events:
-        rows.extend(
+        rows.append(
             (
                 business.pk,
                 calls[e.call_id][0].pk,
@@ -259,16 +259,22 @@ def _events_insert_pg(
                 payload.get_db_prep_value(e.raw, connection),
             )
         )
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(events))
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO calls_callevent"  # noqa: S608 (placeholders only)
+            "INSERT INTO calls_callevent"
             " (business_id, call_id, event_id, type, occurred_at, received_at, payload)"
-            f" VALUES {values}"
+            " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[],"
+            " %s::timestamptz[], %s::timestamptz[], %s::text[])"
             " ON CONFLICT (business_id, event_id) DO NOTHING RETURNING event_id",
-            rows,
+            _columns(rows, 7),
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows as one list per column: INSERT ... SELECT FROM unnest(arrays) keeps the SQL
+    short and constant, so psycopg parses it once instead of once per batch size."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
 
 
 def _latest_wins(events: list[Event], key: Any) -> dict[Any, Event]:
@@ -286,10 +292,10 @@ def _segments_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> 
     """One INSERT ... ON CONFLICT for the batch; the WHERE keeps a final line final."""
     chosen = _latest_wins(events, lambda e: (e.call_id, e.data["seq"]))
     text = TranscriptSegment._meta.get_field("text")
-    rows: list[Any] = []
+    rows: list[tuple[Any, ...]] = []
     for (call_id, seq), e in chosen.items():
         d = e.data
-        rows.extend(
+        rows.append(
             (
                 changes[call_id].call.pk,
                 seq,
@@ -301,18 +307,18 @@ def _segments_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> 
                 e.occurred_at,
             )
         )
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chosen))
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO calls_transcriptsegment"  # noqa: S608 (placeholders only)
+            "INSERT INTO calls_transcriptsegment"
             " (call_id, seq, speaker, text, start_ms, end_ms, final, occurred_at)"
-            f" VALUES {values}"
+            " SELECT * FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], %s::int[],"
+            " %s::int[], %s::bool[], %s::timestamptz[])"
             " ON CONFLICT (call_id, seq) DO UPDATE SET speaker = EXCLUDED.speaker,"
             " text = EXCLUDED.text, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,"
             " final = EXCLUDED.final, occurred_at = EXCLUDED.occurred_at"
             " WHERE NOT calls_transcriptsegment.final OR EXCLUDED.final"
             " RETURNING id, call_id, seq, (xmax = 0)",
-            rows,
+            _columns(rows, 8),
         )
         written = cursor.fetchall()
     by_pk = {c.call.pk: c for c in changes.values()}
@@ -343,10 +349,10 @@ def _segments_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> 
 
 def _turns_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> None:
     chosen = _latest_wins(events, lambda e: (e.call_id, e.data["turn"]))
-    rows: list[Any] = []
+    rows: list[tuple[Any, ...]] = []
     for (call_id, turn), e in chosen.items():
         d = e.data
-        rows.extend(
+        rows.append(
             (
                 changes[call_id].call.pk,
                 turn,
@@ -358,18 +364,18 @@ def _turns_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> Non
                 e.occurred_at,
             )
         )
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chosen))
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO calls_turnmetric"  # noqa: S608 (placeholders only)
+            "INSERT INTO calls_turnmetric"
             " (call_id, turn, latency_ms, barge_in, asr_ms, llm_ms, tts_ms, occurred_at)"
-            f" VALUES {values}"
+            " SELECT * FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::bool[], %s::int[],"
+            " %s::int[], %s::int[], %s::timestamptz[])"
             " ON CONFLICT (call_id, turn) DO UPDATE SET latency_ms = EXCLUDED.latency_ms,"
             " barge_in = EXCLUDED.barge_in, asr_ms = EXCLUDED.asr_ms,"
             " llm_ms = EXCLUDED.llm_ms, tts_ms = EXCLUDED.tts_ms,"
             " occurred_at = EXCLUDED.occurred_at"
             " RETURNING call_id, turn, (xmax = 0)",
-            rows,
+            _columns(rows, 8),
         )
         written = cursor.fetchall()
     by_pk = {c.call.pk: c.call for c in changes.values()}

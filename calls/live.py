@@ -1,21 +1,46 @@
-"""The live views' fragments: rendered from the same partials the pages use, sent after
-commit (calls.events). Live messages are hints; pages render from the database."""
+"""The live views' fragments, rendered from the same partials the pages use, and what is
+sent after commit (calls.events). Live messages are hints; pages render from the database.
+
+The dashboard card is rendered once, here. Transcript lines are rendered by the consumer of
+a page that shows that call (most calls have no such page open, and rendering every line of
+every call was most of the ingest's cost), from the state sent along: plain values that
+survive the channel layer's msgpack.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
 from calls.events import broadcast_call_fragments
-from calls.models import Call
+from calls.models import Call, TranscriptSegment
 
 if TYPE_CHECKING:
     from calls.ingest import CallChange
 
 DASHBOARD = "calls/live.html"
 TRANSCRIPT = "calls/transcript.html"
+
+# What the transcript page's head shows of a call.
+_HEAD_FIELDS = (
+    "pk",
+    "call_id",
+    "status",
+    "from_masked",
+    "to_masked",
+    "agent",
+    "channel",
+    "duration_s",
+    "end_reason",
+    "last_tool_name",
+    "last_tool_ok",
+    "last_tool_latency_ms",
+    "last_turn_latency_ms",
+)
+_SEGMENT_FIELDS = ("seq", "speaker", "text", "final")
 
 
 def dashboard_fragment(*, call: Call) -> str:
@@ -26,21 +51,44 @@ def dashboard_fragment(*, call: Call) -> str:
     return render_to_string(f"{DASHBOARD}#call-card", {"call": call, "oob": True})
 
 
-def transcript_fragment(*, call: Call, segments: Iterable[object]) -> str:
+def transcript_fragment(*, call: Call, segments: Iterable[TranscriptSegment]) -> str:
+    segments = list(segments)
     context = {"call": call, "segments": segments, "oob": True}
     head = render_to_string(f"{TRANSCRIPT}#call-head", context)
     return head + render_to_string(f"{TRANSCRIPT}#segments-oob", context) if segments else head
 
 
+def call_state(call: Call) -> dict[str, Any]:
+    state = {name: getattr(call, name) for name in _HEAD_FIELDS}
+    state["started_at"] = call.started_at.isoformat()
+    return state
+
+
+def segment_state(segment: TranscriptSegment) -> dict[str, Any]:
+    return {name: getattr(segment, name) for name in _SEGMENT_FIELDS}
+
+
+def transcript_fragment_from_states(
+    *, call: dict[str, Any], segments: Iterable[dict[str, Any]]
+) -> str:
+    """The transcript fragment from sent state (no database): what a consumer renders."""
+    values = {**call, "started_at": datetime.fromisoformat(call["started_at"])}
+    instance = Call(**values)
+    return transcript_fragment(
+        call=instance, segments=[TranscriptSegment(call=instance, **s) for s in segments]
+    )
+
+
 def calls_broadcast(*, changes: Iterable[CallChange]) -> None:
-    """One update per call touched: its dashboard card and its transcript's new lines."""
+    """One update per call touched: its dashboard card, and its state and new lines for
+    transcript pages."""
     for change in changes:
         call = change.call
-        segments = [change.segments[seq] for seq in sorted(change.segments)]
         broadcast_call_fragments(
             business_id=call.business_id,
             call_pk=call.pk,
             call_id=call.call_id,
             dashboard_html=dashboard_fragment(call=call),
-            transcript_html=transcript_fragment(call=call, segments=segments),
+            call=call_state(call),
+            segments=[segment_state(change.segments[seq]) for seq in sorted(change.segments)],
         )
