@@ -22,6 +22,9 @@ class EncryptedJSONField(EncryptedTextField):
     EncryptedTextField because the column holds a single token."""
 
     description = "JSON encrypted at rest"
+    # For django-stubs: the Python value is any JSON value, not a str.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
