@@ -39,7 +39,7 @@ class CallFilterForm(forms.Form):
     until = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
-    agent = forms.ChoiceField(required=False, choices=[])
+    agent = forms.CharField(required=False, max_length=120, label="Agent")
     channel = forms.ChoiceField(required=False, choices=[("", "Any"), *Call.Channel.choices])
     intent = forms.ChoiceField(required=False, choices=[("", "Any"), *CallAnalysis.Intent.choices])
     sentiment = forms.ChoiceField(required=False, choices=SENTIMENTS)
@@ -51,10 +51,6 @@ class CallFilterForm(forms.Form):
     max_duration = forms.IntegerField(required=False, min_value=0, label="Max s")
     q = forms.CharField(required=False, max_length=200, label="Search transcripts")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
-
-    def __init__(self, *args: Any, agents: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)
-        self.fields["agent"].choices = [("", "Any"), *((a, a) for a in agents)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -70,7 +66,7 @@ class CallFilterForm(forms.Form):
         return CallFilters(
             since=ok.get("since"),
             until=ok.get("until"),
-            agent=ok.get("agent") or "",
+            agent=(ok.get("agent") or "").strip(),
             channel=ok.get("channel") or "",
             intent=ok.get("intent") or "",
             sentiment=ok.get("sentiment") or "",

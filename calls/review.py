@@ -14,7 +14,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from calls.models import Call, CallNote, CallReview
+from calls.models import Call, CallAnalysis, CallNote, CallReview
+from calls.models_analysis import effective_fields
 from calls.tasks import calls_analysis_queue
 from console.audit import audit_log_write
 from console.models import User
@@ -78,6 +79,9 @@ def review_save(
             review.reviewed_by = by if reviewed else None
             review.reviewed_at = now if reviewed else None
         review.save()
+        analysis = CallAnalysis.objects.filter(call=call, is_current=True).first()
+        if analysis is not None:
+            CallAnalysis.objects.filter(pk=analysis.pk).update(**effective_fields(analysis, review))
         audit_log_write(
             action="call.review_saved",
             business=call.business,
@@ -108,8 +112,6 @@ def note_add(*, call: Call, by: User, text: str, request: HttpRequest | None = N
 
 def transcript_reveal(*, call: Call, by: User, request: HttpRequest | None = None) -> Revealed:
     """The original transcript, numbers and tool payloads. Each look is audited."""
-    from calls.models import CallAnalysis
-
     analysis = CallAnalysis.objects.filter(call=call, is_current=True).first()
     audit_log_write(
         action="call.transcript_revealed",

@@ -1,10 +1,11 @@
-"""Reads for reviewers: the filtered calls list (page, CSV, API) and one call's review.
+"""Reads for reviewers: the filtered calls list (page, CSV), one call's review.
 
-The list is one query for the rows and one for the count, whatever the page size: the
-current analysis is joined through a FilteredRelation, the review through its one-to-one,
-and only short, PHI-safe columns are selected (a snippet of the redacted transcript).
-Filters use the effective answer: the reviewer's correction where there is one, else the
-machine's.
+The list reads one table: the current CallAnalysis of each analysed call carries the call's
+facts (started, agent, channel, duration) and the effective answer (the reviewer's
+correction where there is one, else the machine's), so filtering, sorting, counting and
+searching 100,000 calls needs no join (bench/calls_list.py). A page is one query for the
+count and one for the rows (their calls joined by primary key), whatever its size. Calls
+appear once analysed, seconds after they end (calls_analysis_sweep catches stragglers).
 """
 
 from __future__ import annotations
@@ -15,14 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import (
-    BooleanField,
-    F,
-    FilteredRelation,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 
 from calls.models import Call, CallAnalysis
@@ -31,10 +25,10 @@ from console.models import Business
 SORTS = {
     "newest": ("-started_at", "-id"),
     "oldest": ("started_at", "id"),
-    "lead": (F("lead_score_eff").desc(nulls_last=True), "-started_at", "-id"),
-    "lead_asc": (F("lead_score_eff").asc(nulls_last=True), "-started_at", "-id"),
+    "lead": ("-lead_score_effective", "-started_at", "-id"),
+    "lead_asc": ("lead_score_effective", "-started_at", "-id"),
     "duration": (F("duration_s").desc(nulls_last=True), "-started_at", "-id"),
-    "sentiment": (F("cur__sentiment_score").asc(nulls_last=True), "-started_at", "-id"),
+    "sentiment": ("sentiment_score", "-started_at", "-id"),
 }
 SNIPPET_CHARS = 180
 
@@ -61,34 +55,14 @@ def _day_start(day: date, business: Business) -> datetime:
     return datetime.combine(day, time.min, tzinfo=business.tz)
 
 
-def calls_reviewable(*, business: Business) -> QuerySet[Call]:
-    """Ended calls of the business with their current analysis and review joined."""
-    return (
-        Call.objects.filter(business=business, status=Call.Status.ENDED)
-        .annotate(cur=FilteredRelation("analyses", condition=Q(analyses__is_current=True)))
-        .annotate(
-            analysis_id=F("cur__id"),
-            intent_machine=F("cur__intent"),
-            intent_eff=Coalesce(NullIf(F("review__intent"), Value("")), F("cur__intent")),
-            lead_score_machine=F("cur__lead_score"),
-            lead_score_eff=Coalesce(F("review__lead_score"), F("cur__lead_score")),
-            escalate_machine=F("cur__escalate"),
-            escalate_eff=Coalesce(F("review__escalate"), F("cur__escalate")),
-            reviewed_eff=Coalesce(F("review__reviewed"), Value(False), output_field=BooleanField()),
-            sentiment_label=F("cur__sentiment_label"),
-            sentiment_score=F("cur__sentiment_score"),
-            urgency_eff=Coalesce(NullIf(F("review__urgency"), Value("")), F("cur__urgency")),
-            reason_eff=Coalesce(NullIf(F("review__reason"), Value("")), F("cur__reason")),
-            escalation_reason_eff=Coalesce(
-                NullIf(F("review__escalation_reason"), Value("")), F("cur__escalation_reason")
-            ),
-            callback_masked=F("cur__callback_masked"),
-            booked=F("cur__booked"),
-        )
-    )
+def calls_reviewable(*, business: Business) -> QuerySet[CallAnalysis]:
+    """The business's analysed calls: their current analyses."""
+    return CallAnalysis.objects.filter(business=business, is_current=True)
 
 
-def calls_filter(queryset: QuerySet[Call], *, business: Business, f: CallFilters) -> QuerySet[Call]:
+def calls_filter(
+    queryset: QuerySet[CallAnalysis], *, business: Business, f: CallFilters
+) -> QuerySet[CallAnalysis]:
     qs = queryset
     if f.since:
         qs = qs.filter(started_at__gte=_day_start(f.since, business))
@@ -99,17 +73,17 @@ def calls_filter(queryset: QuerySet[Call], *, business: Business, f: CallFilters
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.intent:
-        qs = qs.filter(intent_eff=f.intent)
+        qs = qs.filter(intent_effective=f.intent)
     if f.sentiment:
-        qs = qs.filter(cur__sentiment_label=f.sentiment)
+        qs = qs.filter(sentiment_label=f.sentiment)
     if f.min_lead is not None:
-        qs = qs.filter(lead_score_eff__gte=f.min_lead)
+        qs = qs.filter(lead_score_effective__gte=f.min_lead)
     if f.max_lead is not None:
-        qs = qs.filter(lead_score_eff__lte=f.max_lead)
+        qs = qs.filter(lead_score_effective__lte=f.max_lead)
     if f.escalated is not None:
-        qs = qs.filter(escalate_eff=f.escalated)
+        qs = qs.filter(escalate_effective=f.escalated)
     if f.reviewed is not None:
-        qs = qs.filter(reviewed_eff=f.reviewed)
+        qs = qs.filter(reviewed=f.reviewed)
     if f.min_duration is not None:
         qs = qs.filter(duration_s__gte=f.min_duration)
     if f.max_duration is not None:
@@ -119,30 +93,40 @@ def calls_filter(queryset: QuerySet[Call], *, business: Business, f: CallFilters
     return qs.order_by(*SORTS.get(f.sort, SORTS["newest"]))
 
 
-def transcripts_search(qs: QuerySet[Call], text: str) -> QuerySet[Call]:
-    """Search the redacted transcripts only: PostgreSQL full-text (GIN index, migration
-    0002) or a plain contains search on SQLite."""
+def transcripts_search(qs: QuerySet[CallAnalysis], text: str) -> QuerySet[CallAnalysis]:
+    """Search the redacted transcripts only: PostgreSQL full-text on the GIN index of
+    migration 0002 (the expression here must stay the index's), or contains on SQLite."""
     if settings.USING_POSTGRES:
-        vector = SearchVector("cur__redacted_transcript", config="english")
+        vector = SearchVector("redacted_transcript", config="english")
         query = SearchQuery(text, config="english", search_type="websearch")
         return qs.annotate(search=vector).filter(search=query)
-    return qs.filter(cur__redacted_transcript__icontains=text)
+    return qs.filter(redacted_transcript__icontains=text)
 
 
-def calls_list(*, business: Business, filters: CallFilters) -> QuerySet[Call]:
+def calls_list(*, business: Business, filters: CallFilters) -> QuerySet[CallAnalysis]:
     """The rows of the calls list: safe columns only (masked numbers, redacted snippet)."""
     qs = calls_filter(calls_reviewable(business=business), business=business, f=filters)
-    return qs.annotate(snippet=Substr(F("cur__redacted_transcript"), 1, SNIPPET_CHARS)).only(
-        "id",
-        "call_id",
-        "agent",
-        "channel",
-        "from_masked",
-        "started_at",
-        "ended_at",
-        "duration_s",
-        "end_reason",
-        "business_id",
+    return (
+        qs.select_related("call")
+        .annotate(snippet=Substr("redacted_transcript", 1, SNIPPET_CHARS))
+        .only(
+            "id",
+            "started_at",
+            "agent",
+            "channel",
+            "duration_s",
+            "intent",
+            "intent_effective",
+            "sentiment_label",
+            "lead_score_effective",
+            "escalate_effective",
+            "reviewed",
+            "booked",
+            "call__id",
+            "call__call_id",
+            "call__from_masked",
+            "call__channel",
+        )
     )
 
 
@@ -166,28 +150,35 @@ def call_current_analysis(*, call: Call) -> CallAnalysis | None:
 
 def export_rows(*, business: Business, filters: CallFilters) -> Any:
     """Rows for the CSV export: the filtered calls, redacted text, masked numbers."""
+    from calls.models import CallReview
+
     qs = calls_filter(calls_reviewable(business=business), business=business, f=filters)
-    return qs.values_list(
-        "call_id",
+    review = CallReview.objects.filter(call_id=OuterRef("call_id"))
+    return qs.annotate(
+        escalation_reason_fixed=Subquery(review.values("escalation_reason")[:1]),
+        urgency_fixed=Subquery(review.values("urgency")[:1]),
+        reason_fixed=Subquery(review.values("reason")[:1]),
+    ).values_list(
+        "call__call_id",
         "started_at",
         "agent",
         "channel",
-        "from_masked",
+        "call__from_masked",
         "duration_s",
-        "end_reason",
-        "intent_eff",
-        "intent_machine",
+        "call__end_reason",
+        "intent_effective",
+        "intent",
         "sentiment_label",
         "sentiment_score",
-        "lead_score_eff",
-        "lead_score_machine",
-        "escalate_eff",
-        "escalation_reason_eff",
-        "urgency_eff",
-        "reason_eff",
+        "lead_score_effective",
+        "lead_score",
+        "escalate_effective",
+        Coalesce(NullIf("escalation_reason_fixed", Value("")), "escalation_reason"),
+        Coalesce(NullIf("urgency_fixed", Value("")), "urgency"),
+        Coalesce(NullIf("reason_fixed", Value("")), "reason"),
         "callback_masked",
-        "reviewed_eff",
-        "cur__redacted_transcript",
+        "reviewed",
+        "redacted_transcript",
     )
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from calls import review as review_services
 from calls.forms_review import CallFilterForm, NoteForm, ReviewForm
+from calls.pagination import ReviewListPaginator
 from calls.selectors import call_get
-from calls.selectors_review import call_agents, call_review_data, calls_list, export_rows
+from calls.selectors_review import call_review_data, calls_list, export_rows
 from console.roles import can_reveal_personal_data, can_review_calls
 from console.tenancy import business_view
 
@@ -29,8 +29,7 @@ PAGE_SIZES = (25, 50, 100)
 
 
 def _filter_form(request: HttpRequest) -> CallFilterForm:
-    business = request.access.business  # type: ignore[attr-defined]
-    form = CallFilterForm(request.GET, agents=call_agents(business=business))
+    form = CallFilterForm(request.GET)
     form.is_valid()
     return form
 
@@ -45,7 +44,7 @@ def calls_review_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = 50
     per_page = per_page if per_page in PAGE_SIZES else 50
-    paginator = Paginator(calls_list(business=business, filters=form.filters()), per_page)
+    paginator = ReviewListPaginator(calls_list(business=business, filters=form.filters()), per_page)
     page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "per_page": per_page, "page_sizes": PAGE_SIZES}
     template = "calls/review/list.html"
@@ -102,7 +101,8 @@ def calls_review_export(request: HttpRequest) -> StreamingHttpResponse:
         yield writer.writerow(_CSV_HEADER)
         for row in rows.iterator(chunk_size=2000):
             values = list(row)
-            values[1] = timezone.localtime(values[1], business.tz).isoformat()
+            if values[1] is not None:
+                values[1] = timezone.localtime(values[1], business.tz).isoformat()
             yield writer.writerow([_cell(v) for v in values])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

@@ -21,7 +21,8 @@ from calls.analysis.redact import Redaction, transcript_redact
 from calls.analysis.sentiment import Sentiment, sentiment_analyze
 from calls.analysis.slots import Slots, slots_extract
 from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
-from calls.models import Call, CallAnalysis
+from calls.models import Call, CallAnalysis, CallReview
+from calls.models_analysis import effective_fields
 from console.phones import phone_mask
 
 
@@ -102,9 +103,29 @@ def call_analyze(*, call_pk: int, version: str = ANALYZER_VERSION) -> CallAnalys
             analyzer_version=version
         ).update(is_current=False)
         analysis, _ = CallAnalysis.objects.update_or_create(
-            call=call, analyzer_version=version, defaults={**values, "is_current": True}
+            call=call,
+            analyzer_version=version,
+            defaults={**values, **call_columns(call), "is_current": True},
         )
+        review = CallReview.objects.filter(call=call).first()
+        for name, value in effective_fields(analysis, review).items():
+            setattr(analysis, name, value)
+        analysis.save(update_fields=[*EFFECTIVE_FIELDS, "updated_at"])
     return analysis
+
+
+EFFECTIVE_FIELDS = ("intent_effective", "lead_score_effective", "escalate_effective", "reviewed")
+
+
+def call_columns(call: Call) -> dict[str, object]:
+    """The call's facts the reviewers' list shows and filters on (see CallAnalysis)."""
+    return {
+        "business_id": call.business_id,
+        "started_at": call.started_at,
+        "agent": call.agent,
+        "channel": call.channel,
+        "duration_s": call.duration_s,
+    }
 
 
 def analysis_values(result: AnalysisResult) -> dict[str, object]:

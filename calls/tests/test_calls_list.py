@@ -42,7 +42,7 @@ def calls(business, owner):  # type: ignore[no-untyped-def]
 
 
 def rows(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [call.call_id for call in response.context["page"]]
+    return [row.call.call_id for row in response.context["page"]]
 
 
 def test_it_lists_finished_calls_newest_first(client_for, owner, calls) -> None:
@@ -138,10 +138,10 @@ def test_the_query_count_does_not_grow_with_the_page(
         finished_call(business, f"gw-{n}", BOOKING if n % 2 else ANGRY)
     client = client_for(owner)
     client.get(URL)  # warm the session
-    # session, user, memberships, agents for the filter, count, the switcher, the rows
-    with django_assert_num_queries(7):
+    # session, user, memberships, count, the switcher, the rows (their calls joined)
+    with django_assert_num_queries(6):
         assert len(client.get(URL, {"per_page": 25}).context["page"]) == 25
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(client.get(URL, {"per_page": 100, "q": "refund"}).context["page"]) == 15
 
 
@@ -178,3 +178,33 @@ def test_front_desk_staff_can_read_the_redacted_list(client_for, front_desk, cal
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, calls) -> None:  # type: ignore[no-untyped-def]
     assert client.get(URL).status_code == 302
+
+
+def test_a_long_list_says_more_than_the_cap_and_still_pages(
+    client_for, owner, calls, monkeypatch
+) -> None:
+    monkeypatch.setattr("calls.pagination.COUNT_CAP", 2)
+    client = client_for(owner)
+    response = client.get(URL, {"per_page": 25})
+    assert "More than 2 analysed calls" in response.content.decode()
+    assert rows(response) == ["gw-angry", "gw-book", "gw-prices"][:3]
+
+
+def test_pages_are_cut_in_the_sort_order(client_for, owner, business) -> None:
+    for n in range(30):
+        finished_call(business, f"gw-{n:02d}", PRICES, duration_s=100 + n)
+    client = client_for(owner)
+    first = rows(client.get(URL, {"per_page": 25, "sort": "duration"}))
+    second = rows(client.get(URL, {"per_page": 25, "sort": "duration", "page": 2}))
+    assert first == [f"gw-{n:02d}" for n in range(29, 4, -1)]
+    assert second == [f"gw-{n:02d}" for n in range(4, -1, -1)]
+
+
+def test_a_new_analysis_keeps_the_reviewers_corrections_in_the_list(
+    client_for, owner, calls
+) -> None:
+    from calls.analysis.pipeline import call_analyze
+
+    review_save(call=calls["prices"], by=owner, corrections={"intent": "book"}, reviewed=True)
+    call_analyze(call_pk=calls["prices"].pk, version="rules-2")
+    assert rows(client_for(owner).get(URL, {"intent": "book", "reviewed": "yes"})) == ["gw-prices"]
