@@ -331,7 +331,7 @@ class CustomerList(AdminView):
         phone = request.query_params.get("phone")
         if phone:
             found = customer_by_phone(business=self.business, phone=phone)
-            customers = customers.filter(pk=found.pk if found else None)
+            customers = customers.filter(pk=found.pk) if found else customers.none()
         return self.page(customers, customer_json)
 
     def post(self, request: Request) -> Response:
@@ -459,7 +459,9 @@ class AppointmentList(AdminView):
             appointments = appointments.filter(status=params["status"])
         if params.get("phone"):
             customer = customer_by_phone(business=business, phone=params["phone"])
-            appointments = appointments.filter(customer=customer.pk if customer else None)
+            appointments = (
+                appointments.filter(customer=customer) if customer else appointments.none()
+            )
         return self.page(appointments.order_by("start", "id"), _full)
 
     def post(self, request: Request) -> Response:

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 LINK_SALT = "bookings.customer-page"
 MAX_ATTEMPTS = 5
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     OutboxMessage.Kind.CONFIRMATION: "Booked: {service} on {when} ({reference})",
     OutboxMessage.Kind.RESCHEDULE: "Moved: {service} now on {when} ({reference})",
     OutboxMessage.Kind.CANCELLATION: "Cancelled: {service} on {when} ({reference})",
