@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from calls.models import CallReview
 from calls.tests.review_calls import ANGRY, BOOKING, finished_call
@@ -17,10 +18,12 @@ def test_a_manager_reviews_and_corrects_a_call(business, manager, signed_in_page
     page.get_by_role("link", name="Calls", exact=True).click()
 
     # Filtering swaps the table in place (htmx) and keeps the filter in the address.
-    page.get_by_label("Intent").select_option("book")
-    page.wait_for_url("**intent=book**")
+    page.wait_for_function("() => window.htmx !== undefined")
     rows = page.locator("#calls-table tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(2)
+    page.get_by_label("Intent").select_option("book")
+    page.wait_for_url("**intent=book**", timeout=30_000)
+    expect(rows).to_have_count(1)
     assert "[NAME]" in rows.first.inner_text() and "Jenny" not in rows.first.inner_text()
     rows.first.get_by_role("link").click()
 
