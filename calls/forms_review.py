@@ -53,7 +53,7 @@ class CallFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", "The end date is before the start date.")

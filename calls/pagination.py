@@ -12,11 +12,14 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 COUNT_CAP = 10_000
 
 
 class ReviewListPaginator(Paginator):
+    object_list: QuerySet[Any]
+
     @cached_property
     def count(self) -> int:
         found = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
@@ -31,4 +34,4 @@ class ReviewListPaginator(Paginator):
         top = bottom + self.per_page
         ids = self.object_list.values("pk")[bottom:top]
         rows = list(self.object_list.filter(pk__in=ids))
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]

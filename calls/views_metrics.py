@@ -30,7 +30,7 @@ class MetricsForm(forms.Form):
 
     def __init__(self, *args: object, agents: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["agent"].choices = [("", "All agents"), *((a, a) for a in agents)]
+        self.fields["agent"].choices = [("", "All agents"), *((a, a) for a in agents)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

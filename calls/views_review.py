@@ -91,7 +91,7 @@ def _cell(value: Any) -> Any:
 
 @require_GET
 @business_view()
-def calls_review_export(request: HttpRequest) -> StreamingHttpResponse:
+def calls_review_export(request: HttpRequest) -> HttpResponse:
     business = request.access.business  # type: ignore[attr-defined]
     form = _filter_form(request)
     rows = export_rows(business=business, filters=form.filters())
@@ -105,7 +105,7 @@ def calls_review_export(request: HttpRequest) -> StreamingHttpResponse:
                 values[1] = timezone.localtime(values[1], business.tz).isoformat()
             yield writer.writerow([_cell(v) for v in values])
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response: Any = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(timezone.now(), business.tz).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="calls-{business.slug}-{stamp}.csv"'
     return response

@@ -182,3 +182,12 @@ def test_another_business_owner_cannot_reveal_our_call(
     response = client_for(other_owner).post(reverse("call_reveal", args=[call.pk]))
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="call.transcript_revealed").exists()
+
+
+def test_a_call_not_analysed_yet_still_shows_its_redacted_transcript(
+    client_for, owner, business
+) -> None:
+    call = finished_call(business, "gw-live", BOOKING, ended=False)
+    body = page(client_for(owner), call).content.decode()
+    assert "Not analysed yet." in body
+    assert "my name is [NAME]" in body and "Jenny" not in body
