@@ -104,23 +104,38 @@ def metrics_compute(*, business: Business, since: date, until: date, agent: str 
     calls = _calls(business, since, until, agent).annotate(
         day=TruncDate("started_at", tzinfo=business.tz), booked_flag=_booked()
     )
-    current = Q(analyses__is_current=True)
-    aggregates = {
-        "calls": Count("id", distinct=True),
-        "answered": Count("id", filter=Q(segment_count__gt=0), distinct=True),
-        "booked": Count("id", filter=Q(booked_flag=True), distinct=True),
-        "escalated": Count("id", filter=current & Q(analyses__escalate=True), distinct=True),
-        "lead_avg": Avg("analyses__lead_score", filter=current),
+    # Call-level counts from the calls; analysis-level ones from the current analyses,
+    # which carry the call's start and agent (no join, no DISTINCT over a fan-out).
+    call_aggregates = {
+        "calls": Count("id"),
+        "answered": Count("id", filter=Q(segment_count__gt=0)),
+        "booked": Count("id", filter=Q(booked_flag=True)),
+    }
+    start = datetime.combine(since, time.min, tzinfo=business.tz)
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=business.tz)
+    analyses = CallAnalysis.objects.filter(
+        business=business, is_current=True, started_at__gte=start, started_at__lt=end
+    ).annotate(day=TruncDate("started_at", tzinfo=business.tz))
+    if agent:
+        analyses = analyses.filter(agent=agent)
+    analysis_aggregates = {
+        "escalated": Count("id", filter=Q(escalate_effective=True)),
+        "lead_avg": Avg("lead_score_effective"),
     }
 
     def rows(group: str | None) -> dict[Any, Row]:
         if group is None:
-            values = calls.aggregate(**aggregates)
+            values = calls.aggregate(**call_aggregates)
+            values.update(analyses.aggregate(**analysis_aggregates))
             return {None: Row(key=None, **values)}
         out: dict[Any, Row] = {}
-        for values in calls.values(group).annotate(**aggregates).order_by(group):
+        for values in calls.values(group).annotate(**call_aggregates).order_by(group):
             key = values.pop(group)
             out[key] = Row(key=key, **values)
+        for values in analyses.values(group).annotate(**analysis_aggregates).order_by(group):
+            row = out.get(values.pop(group))
+            if row is not None:
+                row.escalated, row.lead_avg = values["escalated"], values["lead_avg"]
         return out
 
     total, days, agents = rows(None)[None], rows("day"), rows("agent")
@@ -136,12 +151,11 @@ def metrics_compute(*, business: Business, since: date, until: date, agent: str 
         .order_by("name")
     ]
     buckets = []
-    leads = CallAnalysis.objects.filter(
-        is_current=True, call__in=_calls(business, since, until, agent)
-    )
-    counts = leads.aggregate(
+    counts = analyses.aggregate(
         **{
-            f"b{low}": Count("id", filter=Q(lead_score__gte=low, lead_score__lte=high))
+            f"b{low}": Count(
+                "id", filter=Q(lead_score_effective__gte=low, lead_score_effective__lte=high)
+            )
             for low, high in LEAD_BUCKETS
         }
     )
