@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls.models import Call, CallAnalysis, CallReview
+from calls.review import transcript_reveal
 from calls.selectors_review import call_review_data
 from console.api.errors import ApiError
 from console.api.pagination import Pagination
@@ -171,13 +172,42 @@ class CallsView(APIView):
 class CallDetailView(APIView):
     required_scope = "admin"
 
-    @extend_schema(summary="One call with its redacted transcript and analysis", responses=dict)
+    @extend_schema(
+        summary="One call with its redacted transcript and analysis",
+        parameters=[
+            OpenApiParameter(
+                "reveal",
+                bool,
+                description="true: also the original transcript, numbers and the caller's "
+                "name under `original` (written to the audit log)",
+            )
+        ],
+        responses=dict,
+    )
     def get(self, request: Request, call_id: str) -> Response:
+        reveal = request.query_params.get("reveal", "false").lower()
+        if reveal not in ("true", "false", "1", "0"):
+            raise ApiError(400, "invalid", "Invalid query.", fields={"reveal": "true or false."})
         call = Call.objects.filter(business=request.auth.business, call_id=call_id).first()
         if call is None:
             raise ApiError(404, "not_found", "No such call.")
         data = call_review_data(call=call)
         body = call_json(call, data.analysis, data.review)
+        if reveal in ("true", "1"):
+            revealed = transcript_reveal(
+                call=call, by=None, api_key=request.auth, request=request._request
+            )
+            body["original"] = {
+                "from": call.from_number or None,
+                "to": call.to_number or None,
+                "caller_name": revealed.caller_name or None,
+                "callback_number": revealed.callback_number or None,
+                "transcript": [
+                    {"speaker": line.speaker, "text": line.text, "start_ms": line.start_ms}
+                    for line in revealed.lines
+                ],
+                "tool_invocations": revealed.tools,
+            }
         body["transcript"] = [
             {
                 "speaker": line.speaker,

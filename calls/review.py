@@ -18,7 +18,7 @@ from calls.models import Call, CallAnalysis, CallNote, CallReview
 from calls.models_analysis import effective_fields
 from calls.tasks import calls_analysis_queue
 from console.audit import audit_log_write
-from console.models import User
+from console.models import ApiKey, User
 
 CORRECTABLE = (
     "intent",
@@ -110,13 +110,21 @@ def note_add(*, call: Call, by: User, text: str, request: HttpRequest | None = N
     return note
 
 
-def transcript_reveal(*, call: Call, by: User, request: HttpRequest | None = None) -> Revealed:
-    """The original transcript, numbers and tool payloads. Each look is audited."""
+def transcript_reveal(
+    *,
+    call: Call,
+    by: User | None,
+    api_key: ApiKey | None = None,
+    request: HttpRequest | None = None,
+) -> Revealed:
+    """The original transcript, numbers and tool payloads. Each look is audited, whether a
+    person (by) or a machine client (api_key) asked."""
     analysis = CallAnalysis.objects.filter(call=call, is_current=True).first()
     audit_log_write(
         action="call.transcript_revealed",
         business=call.business,
         actor=by,
+        api_key=api_key,
         obj=call,
         request=request,
         data={"call_id": call.call_id},

@@ -152,3 +152,19 @@ def test_pages_hold_at_most_the_page_size(api, business) -> None:
         finished_call(business, f"gw-{n}", PRICES)
     body = api.get("/api/v1/calls", {"page_size": 2}).json()
     assert len(body["results"]) == 2 and body["count"] == 5 and body["next"]
+
+
+def test_the_original_is_given_on_request_and_the_look_is_audited(api, calls) -> None:
+    from console.models import AuditEntry
+
+    body = api.get("/api/v1/calls/gw-book", {"reveal": "true"}).json()
+    assert body["original"]["caller_name"] == "Jenny Park"
+    assert body["original"]["callback_number"] == "+14155550199"
+    assert body["original"]["from"] == "+14155550123"
+    assert "Jenny Park" in body["original"]["transcript"][1]["text"]
+    assert "Jenny" not in body["transcript"][1]["text"]  # the redacted copy stays redacted
+    entry = AuditEntry.objects.get(action="call.transcript_revealed")
+    assert entry.actor is None and entry.actor_label.startswith("API key")
+    assert "original" not in api.get("/api/v1/calls/gw-book").json()
+    assert AuditEntry.objects.filter(action="call.transcript_revealed").count() == 1
+    assert api.get("/api/v1/calls/gw-book", {"reveal": "please"}).status_code == 400
