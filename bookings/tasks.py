@@ -41,3 +41,17 @@ def reminders_send() -> str:
     queued = reminders_queue()
     requeued = outbox_stale_requeue()
     return f"{queued} reminders queued, {requeued} stale messages requeued"
+
+
+@shared_task
+def idempotency_prune() -> str:
+    """Beat: forget Idempotency-Key responses older than a week."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import IdempotencyRecord
+
+    cutoff = timezone.now() - timedelta(days=7)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return f"{deleted} idempotency records pruned"

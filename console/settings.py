@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE["booking-reminders"] = {
     "task": "bookings.tasks.reminders_send",
     "schedule": 300,
 }
+# Idempotency-Key records are kept a week: retries come within minutes.
+CELERY_BEAT_SCHEDULE["idempotency-prune"] = {
+    "task": "bookings.tasks.idempotency_prune",
+    "schedule": 3600,
+}
 # Post-call analysis of any ended call whose queued task was lost (calls/tasks.py).
 CELERY_BEAT_SCHEDULE["calls-analysis-sweep"] = {
     "task": "calls.tasks.calls_analysis_sweep",

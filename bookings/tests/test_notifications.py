@@ -135,3 +135,18 @@ def test_the_beat_task_runs(business, haircut, ana) -> None:
 
     assert "reminders queued" in reminders_send.delay().get()
     assert timezone.now()
+
+
+def test_old_idempotency_records_are_pruned(business) -> None:
+    from bookings.models import IdempotencyRecord
+    from bookings.tasks import idempotency_prune
+
+    old = IdempotencyRecord.objects.create(
+        business=business, key="a", endpoint="x", request_hash="h"
+    )
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    IdempotencyRecord.objects.create(business=business, key="b", endpoint="x", request_hash="h")
+    assert idempotency_prune.delay().get() == "1 idempotency records pruned"
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["b"]
