@@ -225,14 +225,15 @@ def _history(
 
 # --- The on-commit hook ------------------------------------------------------------------
 
-# Functions called after a booking, move, cancel or status change commits, with
-# (appointment_id, action). Issue 6's live appointment book registers its broadcast here.
+
 def _book_live_broadcast(appointment_id: int, action: str) -> None:
     from bookings.live import appointment_changed_broadcast  # the pages' partials, lazily
 
     appointment_changed_broadcast(appointment_id, action)
 
 
+# Functions called after a booking, move, cancel or status change commits, with
+# (appointment_id, action): the live appointment book's broadcast.
 on_appointment_changed: list[Callable[[int, str], None]] = [_book_live_broadcast]
 
 
