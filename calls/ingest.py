@@ -41,6 +41,17 @@ class CallChange:
     ended_now: bool = False
     segments: dict[int, TranscriptSegment] = field(default_factory=dict)
     tools_added: int = 0
+    before: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.before = {name: getattr(self.call, name) for name in _CALL_UPDATE_FIELDS}
+
+    def changed(self) -> dict[str, Any]:
+        return {
+            name: getattr(self.call, name)
+            for name in _CALL_UPDATE_FIELDS
+            if getattr(self.call, name) != self.before[name]
+        }
 
 
 def call_events_ingest(*, business: Business, events: list[Event]) -> IngestResult:
@@ -188,11 +199,10 @@ def _ingest_once(*, business: Business, events: list[Event]) -> IngestResult:
                 change.call.status = Call.Status.LIVE
             change.call.updated_at = now
         for change in changes.values():
-            # A plain UPDATE per call: batches touch a few calls, and bulk_update's CASE
-            # expressions over 27 columns cost more than the round trips they save.
-            Call.objects.filter(pk=change.call.pk).update(
-                **{name: getattr(change.call, name) for name in _CALL_UPDATE_FIELDS}
-            )
+            # A plain UPDATE per call of what changed: batches touch a few calls, and
+            # bulk_update's CASE expressions over every column cost more than they save
+            # (and would re-encrypt the phone numbers each time).
+            Call.objects.filter(pk=change.call.pk).update(**change.changed())
 
         ended = [c.call.pk for c in changes.values() if c.ended_now]
         transaction.on_commit(lambda: live.calls_broadcast(changes=changes.values()), robust=True)
