@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -191,12 +192,15 @@ def outbox_message_send(*, message_id: int) -> OutboxMessage | None:
 
 def reminders_queue(*, now: datetime | None = None) -> int:
     """Queue the 24-hour reminder of every active appointment starting in the next 24 h
-    (once per start time: a moved appointment gets a fresh reminder). Returns how many."""
+    that was booked further ahead than that (once per start time: a moved appointment gets
+    a fresh reminder). Returns how many."""
     now = now or timezone.now()
     due = Appointment.objects.filter(
         status__in=(Appointment.Status.BOOKED, Appointment.Status.CONFIRMED),
         start__gt=now,
         start__lte=now + timedelta(hours=24),
+        # Booked less than a day ahead: the confirmation was the reminder.
+        created_at__lte=F("start") - timedelta(hours=24),
     ).select_related("business", "customer", "service", "staff")
     done = set(
         OutboxMessage.objects.filter(

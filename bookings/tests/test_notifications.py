@@ -150,3 +150,19 @@ def test_old_idempotency_records_are_pruned(business) -> None:
     IdempotencyRecord.objects.create(business=business, key="b", endpoint="x", request_hash="h")
     assert idempotency_prune.delay().get() == "1 idempotency records pruned"
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["b"]
+
+
+def test_a_booking_made_less_than_a_day_ahead_gets_no_separate_reminder(
+    business, haircut, ana
+) -> None:
+    from datetime import time
+
+    from bookings.catalog import HoursInterval, staff_update
+
+    soon = (timezone.now() + timedelta(hours=5)).astimezone(business.tz)
+    staff_update(staff=ana, hours=[HoursInterval(soon.weekday(), time(0), time(23, 59))])
+    start = soon.replace(minute=0, second=0, microsecond=0)
+    if start.hour > 22:
+        pytest.skip("too close to midnight for this check")
+    book(business, haircut, start, email="")
+    assert reminders_queue() == 0
