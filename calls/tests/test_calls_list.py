@@ -208,3 +208,11 @@ def test_a_new_analysis_keeps_the_reviewers_corrections_in_the_list(
     review_save(call=calls["prices"], by=owner, corrections={"intent": "book"}, reviewed=True)
     call_analyze(call_pk=calls["prices"].pk, version="rules-2")
     assert rows(client_for(owner).get(URL, {"intent": "book", "reviewed": "yes"})) == ["gw-prices"]
+
+
+def test_times_are_shown_in_the_business_zone(client_for, owner, business) -> None:
+    start = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # 10:30 in New York
+    finished_call(business, "gw-tz", PRICES, start=start)
+    client = client_for(owner)
+    assert "Nov 20, 10:30" in client.get(URL).content.decode()
+    assert "Nov 20, 10:30" in client.get(URL, HTTP_HX_REQUEST="true").content.decode()
