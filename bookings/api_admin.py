@@ -96,6 +96,7 @@ def service_json(service: Service) -> dict[str, Any]:
 
 
 class ServiceList(AdminView):
+    is_list_view = True
     serializer_class = ServiceSerializer
 
     def get(self, request: Request) -> Response:
@@ -188,6 +189,7 @@ def _hours(data: list[dict[str, Any]] | None) -> list[HoursInterval] | None:
 
 
 class StaffList(AdminView):
+    is_list_view = True
     serializer_class = StaffSerializer
 
     def get(self, request: Request) -> Response:
@@ -263,6 +265,7 @@ def exception_json(exception: StaffException, business: Business) -> dict[str, A
 
 
 class StaffExceptionList(AdminView):
+    is_list_view = True
     serializer_class = ExceptionSerializer
 
     def staff(self) -> StaffMember:
@@ -323,6 +326,7 @@ def customer_json(customer: Customer) -> dict[str, Any]:
 
 
 class CustomerList(AdminView):
+    is_list_view = True
     serializer_class = CustomerSerializer
 
     @extend_schema(parameters=[OpenApiParameter("phone", str, description="any format")])
@@ -425,6 +429,7 @@ def _full(appointment: Appointment) -> dict[str, Any]:
 
 
 class AppointmentList(AdminView):
+    is_list_view = True
     serializer_class = AppointmentCreateSerializer
 
     @extend_schema(

@@ -111,6 +111,7 @@ def call_json(
 
 class CallsView(APIView):
     required_scope = "admin"
+    is_list_view = True
 
     @extend_schema(
         summary="Calls, newest first",
