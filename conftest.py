@@ -6,11 +6,16 @@ belongs to another business, and platform staff. Data is made through the servic
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -19,6 +24,7 @@ from console.models import Business, Role, User
 from console.services import business_create, membership_add, user_create
 
 PASSWORD = "correct-horse-battery-staple"
+ROOT = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
@@ -134,3 +140,59 @@ def api_client_for() -> Callable[..., APIClient]:
         return client
 
     return make
+
+
+def test_database_env() -> dict[str, str]:
+    """The environment for a subprocess (server, worker) that must use this test database."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings", "SIMULATE": "0"}
+    db = connection.settings_dict
+    if settings.USING_POSTGRES:
+        user = db.get("USER") or ""
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        auth = f"{user}{password}@" if user else ""
+        host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+        env["DATABASE_URL"] = f"postgres://{auth}{host}:{port}/{db['NAME']}"
+    else:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(db["NAME"])
+    return env
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery -A console worker` on Redis, working on this test database.
+
+    Tests using it are marked `celery_worker` (and so run only with REDIS_URL) and see only
+    committed data, hence transactional_db. Messages go to the log and locmem backends.
+    """
+    env = {
+        **test_database_env(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CHANNELS_PREFIX": settings.CHANNELS_PREFIX,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "SMS_BACKEND": "bookings.sms.ConsoleBackend",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "console",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -4,7 +4,6 @@ ingested through the other."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import time
@@ -15,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
+from conftest import test_database_env
 from console.management.commands.serve import uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,15 +30,9 @@ def _free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
-    db = connection.settings_dict
+    env = {**test_database_env(), "LOG_LEVEL": "WARNING"}
     if settings.USING_POSTGRES:
-        auth = f"{db['USER']}@" if db.get("USER") else ""
-        env["DATABASE_URL"] = f"postgres://{auth}{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
         env["DB_POOL_SIZE"] = "2"
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(db["NAME"])
     return env
 
 
