@@ -155,30 +155,4 @@
   ["htmx:afterSettle", "htmx:oobAfterSwap", "htmx:wsAfterMessage"].forEach(function (name) {
     document.addEventListener(name, nowLine);
   });
-
-  // --- Connection status; redraw from the database after a drop ------------------------
-  function status(text, down) {
-    var el = document.getElementById("conn-status");
-    if (!el) return;
-    el.textContent = text;
-    el.classList.toggle("down", !!down);
-  }
-  var dropped = false;
-  document.addEventListener("htmx:wsOpen", function (evt) {
-    status("Live", false);
-    var socket = evt.target.closest("[data-live-socket]");
-    if (dropped && socket && window.htmx) {
-      var url = socket.getAttribute("data-refresh-url");
-      var target = socket.firstElementChild;
-      if (url && target) window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
-    }
-    dropped = false;
-  });
-  document.addEventListener("htmx:wsClose", function () {
-    dropped = true;
-    status("Connection lost: reconnecting…", true);
-  });
-  document.addEventListener("htmx:wsError", function () {
-    status("Connection lost: reconnecting…", true);
-  });
 })();

@@ -42,30 +42,4 @@
   }
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", tick);
-
-  function status(text, down) {
-    var el = document.getElementById("conn-status");
-    if (!el) return;
-    el.textContent = text;
-    el.classList.toggle("down", !!down);
-  }
-  var dropped = false;
-  document.addEventListener("htmx:wsOpen", function (evt) {
-    status("Live", false);
-    var socket = evt.target.closest("[data-live-socket]");
-    if (dropped && socket && window.htmx) {
-      // Whatever happened while we were away: redraw from the database.
-      var url = socket.getAttribute("data-refresh-url");
-      var target = socket.firstElementChild;
-      if (url && target) window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
-    }
-    dropped = false;
-  });
-  document.addEventListener("htmx:wsClose", function () {
-    dropped = true;
-    status("Connection lost: reconnecting…", true);
-  });
-  document.addEventListener("htmx:wsError", function () {
-    status("Connection lost: reconnecting…", true);
-  });
 })();
