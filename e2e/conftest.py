@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
+
+from conftest import test_database_env
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
 # tests make between browser steps are still plain synchronous code.
@@ -34,71 +35,70 @@ def _free_port() -> int:
 
 
 def _server_env() -> dict[str, str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings", "SIMULATE": "0"}
-    db = connection.settings_dict
-    if settings.USING_POSTGRES:
-        user = db.get("USER") or ""
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        auth = f"{user}{password}@" if user else ""
-        host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-        env["DATABASE_URL"] = f"postgres://{auth}{host}:{port}/{db['NAME']}"
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(db["NAME"])
+    env = test_database_env()
     env.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
     return env
 
 
 class LiveServer:
-    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
-        self.url = url
-        self.process = process
+    """Daphne serving the test database on a free port; stop() and start() again on the same
+    port let a test drop every open socket for real."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __str__(self) -> str:
         return self.url
 
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "console.asgi:application",
+            ],
+            cwd=ROOT,
+            env=_server_env(),
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise RuntimeError("the live ASGI server did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.process = None
+
 
 @pytest.fixture
 def asgi_live_server(transactional_db: None) -> Iterator[LiveServer]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "console.asgi:application",
-        ],
-        cwd=ROOT,
-        env=_server_env(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the live ASGI server did not start")
-        time.sleep(0.1)
-    yield LiveServer(url, process)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    server = LiveServer()
+    server.start()
+    yield server
+    server.stop()
 
 
-# Module scope, not session: Playwright's sync API keeps an event loop running in this thread
-# while the browser is open, and async views called through Django's test client in later
-# tests would then fail ("AsyncToSync in the same thread as an async event loop").
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright

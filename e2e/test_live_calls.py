@@ -91,3 +91,34 @@ def test_a_call_and_its_transcript_appear_live(
 
     _send(base, secret, _event("e5", "call.ended", {"reason": "caller_hangup", "duration_s": 9}))
     expect(page.locator(".call-head .call-status")).to_have_text("Ended")
+
+
+def test_a_dropped_socket_is_announced_and_the_page_catches_up_on_reconnect(
+    signed_in_page, asgi_live_server, business, front_desk
+):
+    """The server goes away: the page says so. A call starts meanwhile (stored, but its live
+    message reaches nobody). The server comes back: the page reconnects and redraws from the
+    database, so the call is there."""
+    from playwright.sync_api import expect
+
+    from calls.ingest import call_events_ingest
+    from calls.validation import events_parse
+
+    page = signed_in_page(front_desk)
+    page.goto("/calls/live/")
+    status = page.locator("#conn-status")
+    expect(status).to_have_text("Live")
+
+    asgi_live_server.stop()
+    expect(status).to_have_text("Connection lost: reconnecting…")
+
+    started = _event(
+        "while-away",
+        "call.started",
+        {"from": "+14155550177", "to": "+14155550100", "channel": "pstn", "agent": "Ava"},
+    )
+    call_events_ingest(business=business, events=events_parse({"events": [started]}, region="US"))
+
+    asgi_live_server.start()
+    expect(status).to_have_text("Live", timeout=20_000)
+    expect(page.locator('#live-calls [data-call-id="gw-e2e"]')).to_contain_text("+1 ••• ••• 0177")
