@@ -58,6 +58,11 @@ def probe(env: dict[str, str]) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def test_the_older_redis_channel_layer_can_still_be_chosen() -> None:
+    found = probe({"REDIS_URL": "redis://127.0.0.1:6379/0", "CHANNELS_BACKEND": "core"})
+    assert found["layer"] == "channels_redis.core.RedisChannelLayer"
+
+
 def test_embedded_defaults_are_sqlite_in_memory_layer_and_eager_celery() -> None:
     found = probe({})
     assert found["engine"] == "django.db.backends.sqlite3"
@@ -76,7 +81,7 @@ def test_database_and_redis_urls_switch_to_the_production_parts() -> None:
     )
     assert found["engine"] == "django.db.backends.postgresql"
     assert found["db_name"] == "console"
-    assert found["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert found["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert found["eager"] is False
     assert found["broker"] == "redis://127.0.0.1:6379/0"
 
