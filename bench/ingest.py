@@ -322,7 +322,8 @@ def main() -> None:
         args.url = f"http://127.0.0.1:{port}"
         from console.management.commands.serve import server_env
 
-        env = {**server_env(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
+        # Measure what production runs: DEBUG off (DEBUG keeps every query's SQL and timing).
+        env = {**server_env(), "SIMULATE": "0", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
         process = subprocess.Popen(_server_command(args.server, port, workers), cwd=ROOT, env=env)
         deadline = time.monotonic() + 30
         while True:
