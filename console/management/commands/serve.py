@@ -12,17 +12,17 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def default_workers() -> int:
-    """Server processes: WEB_CONCURRENCY on Redis (the channel layer spans processes), one
-    by default; always one with the in-memory layer, which lives inside a single process.
+    """Server processes: WEB_CONCURRENCY, else one per CPU core on Redis (the channel layer
+    spans processes); always one with the in-memory layer, which lives inside one process.
 
-    One by default because bench/ingest.py on the 2-core machine measured it so: one
-    process gathers all live changes into a message every 50 ms, where two publish twice
-    the frames (fan-out p95 97 ms with one, 1.7 s with two), and ingest was no faster with
-    two (5,023 vs 4,952 events/s in batches, 124 vs 125 single requests/s).
+    bench/ingest.py on the 2-core machine, serving with DEBUG off as production does:
+    one process 4,725 events/s in batches, 128 single requests/s, fan-out p95 97 ms;
+    two processes 7,539 events/s, 205 requests/s, fan-out p95 59 ms.
+    (With DEBUG on, the fan-out of two processes had looked worse, 1.7 s.)
     """
     if not settings.REDIS_URL:
         return 1
-    return int(os.environ.get("WEB_CONCURRENCY") or 1)
+    return int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
 
 
 def server_env() -> dict[str, str]:
