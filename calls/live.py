@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
+from calls.analysis.redact import text_redact
 from calls.events import broadcast_call_fragments
 from calls.models import Call, TranscriptSegment
 
@@ -65,7 +66,11 @@ def call_state(call: Call) -> dict[str, Any]:
 
 
 def segment_state(segment: TranscriptSegment) -> dict[str, Any]:
-    return {name: getattr(segment, name) for name in _SEGMENT_FIELDS}
+    """A new line as sent through the channel layer: its text already redacted, so the
+    original never leaves the database on the live path."""
+    state = {name: getattr(segment, name) for name in _SEGMENT_FIELDS}
+    state["text"] = text_redact(state["text"]) if state["text"] else ""
+    return state
 
 
 def transcript_fragment_from_states(

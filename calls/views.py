@@ -4,7 +4,7 @@ same partials (templates/calls/live.html, transcript.html)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from calls import selectors
 from console.tenancy import business_view
@@ -36,7 +36,11 @@ def _call_context(request: HttpRequest, pk: int) -> dict[str, object]:
 
 @business_view()
 def live_call(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "calls/transcript.html", _call_context(request, pk))
+    context = _call_context(request, pk)
+    call = context["call"]
+    if call.status == call.Status.ENDED:  # type: ignore[attr-defined]
+        return redirect("call_review", pk=pk)
+    return render(request, "calls/transcript.html", context)
 
 
 @business_view()

@@ -1,0 +1,61 @@
+"""Live pages show what callers say redacted, to every role: the original is for the review
+page, on request, audited (DESIGN.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calls.live import segment_state, transcript_fragment_from_states
+from calls.models import Call, TranscriptSegment
+from calls.tests.factories import call_start, hang_up, say
+
+SAID = "Sure, my number is 415 555 0188 and my email is jo.smith@example.com"
+
+
+@pytest.mark.parametrize("persona", ["front_desk", "owner"])
+def test_the_live_dashboard_never_shows_a_number_or_email_a_caller_said(
+    business, persona, request, client_for
+):
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, SAID)
+    html = client_for(request.getfixturevalue(persona)).get("/calls/live/").content.decode()
+    assert 'data-call-id="gw-1"' in html
+    assert "555 0188" not in html and "jo.smith" not in html
+    assert "[PHONE]" in html and "[EMAIL]" in html
+
+
+def test_the_live_transcript_page_shows_lines_redacted(business, front_desk, client_for):
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, SAID)
+    pk = Call.objects.get(call_id="gw-1").pk
+    html = client_for(front_desk).get(f"/calls/live/{pk}/").content.decode()
+    assert "555 0188" not in html and "jo.smith" not in html
+    assert "[PHONE]" in html
+
+
+def test_a_live_line_travels_through_the_channel_layer_redacted(business) -> None:
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, SAID)
+    segment = TranscriptSegment.objects.get(call__call_id="gw-1", seq=0)
+    state = segment_state(segment)
+    assert "555 0188" not in state["text"] and "[PHONE]" in state["text"]
+    call = segment.call
+    fragment = transcript_fragment_from_states(
+        call={
+            "pk": call.pk,
+            "call_id": call.call_id,
+            "status": call.status,
+            "started_at": call.started_at.isoformat(),
+        },
+        segments=[state],
+    )
+    assert "[PHONE]" in fragment and "[[" not in fragment  # redacting twice changes nothing
+
+
+def test_an_ended_call_opens_on_its_review_page(business, front_desk, client_for) -> None:
+    call_start(business, "gw-1")
+    hang_up(business, "gw-1")
+    pk = Call.objects.get(call_id="gw-1").pk
+    response = client_for(front_desk).get(f"/calls/live/{pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/calls/{pk}/"
