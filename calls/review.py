@@ -30,8 +30,9 @@ CORRECTABLE = (
     "reason",
     "urgency",
 )
-# Personal data: the audit log records that it changed, not what it says.
-PERSONAL = frozenset({"caller_name", "callback_number"})
+# Personal data: the audit log records that it changed, not what it says. The reasons are
+# free text and, at a clinic, health details ("chest pain since Monday").
+PERSONAL = frozenset({"caller_name", "callback_number", "reason", "escalation_reason"})
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from calls.forms_review import CallFilterForm, NoteForm, ReviewForm
 from calls.pagination import ReviewListPaginator
 from calls.selectors import call_get
 from calls.selectors_review import call_review_data, calls_list, export_rows
+from console.audit import audit_log_write
 from console.roles import can_reveal_personal_data, can_review_calls
 from console.tenancy import business_view
 
@@ -46,7 +47,13 @@ def calls_review_list(request: HttpRequest) -> HttpResponse:
     per_page = per_page if per_page in PAGE_SIZES else 50
     paginator = ReviewListPaginator(calls_list(business=business, filters=form.filters()), per_page)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "per_page": per_page, "page_sizes": PAGE_SIZES}
+    context = {
+        "form": form,
+        "page": page,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "can_export": request.access.can(can_review_calls),  # type: ignore[attr-defined]
+    }
     template = "calls/review/list.html"
     if getattr(request, "htmx", False):
         template += "#calls-table"
@@ -90,11 +97,18 @@ def _cell(value: Any) -> Any:
 
 
 @require_GET
-@business_view()
+@business_view(can_review_calls)
 def calls_review_export(request: HttpRequest) -> HttpResponse:
+    """Reviewers only, and each export is audited: it is every matching call at once."""
     business = request.access.business  # type: ignore[attr-defined]
     form = _filter_form(request)
     rows = export_rows(business=business, filters=form.filters())
+    audit_log_write(
+        action="calls.exported",
+        business=business,
+        request=request,
+        data={"filters": {k: v for k, v in request.GET.items() if v}},
+    )
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:
@@ -136,6 +150,8 @@ def _review_context(request: HttpRequest, pk: int, **extra: Any) -> dict[str, An
         "form": extra.pop("form", None) or ReviewForm(initial=initial),
         "note_form": extra.pop("note_form", None) or NoteForm(),
         "can_review": access.can(can_review_calls),
+        # Notes are the reviewers' own words about a call, often health details.
+        "notes": data.notes if access.can(can_review_calls) else None,
         "can_reveal": access.can(can_reveal_personal_data),
         **extra,
     }

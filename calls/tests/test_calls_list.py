@@ -122,12 +122,12 @@ def test_bad_filters_are_shown_not_crashed_on(client_for, owner, calls) -> None:
 
 
 def test_another_business_calls_are_never_listed(
-    client_for, outsider, other_business, calls
+    client_for, outsider, other_owner, other_business, calls
 ) -> None:
     finished_call(other_business, "gw-theirs", PRICES)
     response = client_for(outsider).get(URL)
     assert rows(response) == ["gw-theirs"]
-    export = client_for(outsider).get(reverse("calls_review_export"))
+    export = client_for(other_owner).get(reverse("calls_review_export"))
     assert b"gw-book" not in b"".join(export.streaming_content)
 
 

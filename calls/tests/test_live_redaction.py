@@ -59,3 +59,18 @@ def test_an_ended_call_opens_on_its_review_page(business, front_desk, client_for
     response = client_for(front_desk).get(f"/calls/live/{pk}/")
     assert response.status_code == 302
     assert response["Location"] == f"/calls/{pk}/"
+
+
+def test_front_desk_cannot_export_calls(business, front_desk, client_for) -> None:
+    response = client_for(front_desk).get("/calls/export.csv")
+    assert response.status_code == 403
+
+
+def test_an_export_is_written_to_the_audit_log(business, manager, client_for) -> None:
+    from console.models import AuditEntry
+
+    response = client_for(manager).get("/calls/export.csv", {"q": "refund"})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    entry = AuditEntry.objects.get(action="calls.exported")
+    assert entry.actor == manager and entry.data["filters"] == {"q": "refund"}
