@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.days import moment_within_reach
 from bookings.matching import service_match
 from bookings.models import Appointment, IdempotencyRecord, Service, StaffMember
 from bookings.representations import appointment_json, service_brief, slot_json
@@ -198,6 +199,8 @@ class AwareDateTimeField(serializers.DateTimeField):
     def enforce_timezone(self, value: datetime) -> datetime:
         if timezone.is_naive(value):
             raise serializers.ValidationError("Times need a UTC offset, e.g. -05:00.")
+        if not moment_within_reach(value):
+            raise serializers.ValidationError("That time is years away from now.")
         return value
 
 
@@ -270,6 +273,8 @@ class DayOrTime(serializers.Field):
             raise serializers.ValidationError("Not a time (ISO 8601 with an offset).")
         if timezone.is_naive(value):
             raise serializers.ValidationError("Times need a UTC offset, e.g. -05:00.")
+        if not moment_within_reach(value):
+            raise serializers.ValidationError("That time is years away from now.")
         return value
 
     def to_representation(self, value: Any) -> Any:
@@ -336,6 +341,15 @@ class CheckAvailabilityView(ToolView):
             raise ApiError(400, "invalid", "to is before from.", fields={"to": "before from"})
         if day_to < today:
             raise ApiError(400, "invalid", "That day has passed.", fields={"date": "in the past"})
+        horizon = today + timedelta(days=business.max_advance_days)
+        if day_from > horizon:
+            raise ApiError(
+                400,
+                "outside_rules",
+                f"{business.name} books at most {business.max_advance_days} days ahead.",
+                fields={"date": "beyond the booking horizon"},
+            )
+        day_to = min(day_to, horizon)
         if (day_to - day_from).days >= MAX_RANGE_DAYS:
             raise ApiError(
                 400,

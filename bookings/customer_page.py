@@ -6,13 +6,14 @@ business's rules (cancellation window, notice, horizon), cancels it or picks ano
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings.days import day_parse
 from bookings.models import Appointment
 from bookings.notifications import customer_token_read
 from bookings.selectors import availability_list
@@ -49,13 +50,6 @@ def _changeable(appointment: Appointment) -> tuple[bool, str]:
     return True, ""
 
 
-def _day(raw: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
-
-
 @require_http_methods(["GET"])
 def booking_page(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
@@ -74,7 +68,11 @@ def _render(
     tz = business.tz
     changeable, closed_reason = _changeable(appointment)
     today = timezone.now().astimezone(tz).date()
-    day = _day(request.GET.get("date"), max(today, appointment.start.astimezone(tz).date()))
+    day = day_parse(
+        request.GET.get("date"),
+        default=max(today, appointment.start.astimezone(tz).date()),
+        today=today,
+    )
     slots = []
     if changeable and request.GET.get("date"):
         slots = [

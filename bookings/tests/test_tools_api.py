@@ -201,7 +201,7 @@ def test_find_appointment_by_reference_or_phone(tools, business, haircut, ana, m
             "check_availability",
             {"service": "haircut", "from": "2030-01-01", "to": "2030-06-01"},
             400,
-            "invalid",
+            "outside_rules",
         ),
         (
             "reschedule_appointment",

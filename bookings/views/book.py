@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bookings.days import day_parse
 from bookings.forms import BookForm
 from bookings.live import columns_html
 from bookings.matching import service_match
@@ -53,11 +54,8 @@ def local_today(business: Business) -> date:
 
 def day_param(request: HttpRequest, business: Business) -> date:
     """?date=YYYY-MM-DD, or today in the business's zone (also for a malformed date)."""
-    raw = request.GET.get("date", "")
-    try:
-        return date.fromisoformat(raw) if raw else local_today(business)
-    except ValueError:
-        return local_today(business)
+    today = local_today(business)
+    return day_parse(request.GET.get("date"), default=today, today=today)
 
 
 def _open_appointment(request: HttpRequest) -> int | None:
