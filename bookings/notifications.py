@@ -37,6 +37,16 @@ SUBJECTS: dict[str, str] = {
 }
 
 
+def provider_error_summary(exc: Exception) -> str:
+    """`TwilioRestException (code 21211, status 400)`: what failed, without the recipient."""
+    details = [
+        f"{name} {value}"
+        for name in ("code", "status", "smtp_code")
+        if (value := getattr(exc, name, None)) not in (None, "")
+    ]
+    return f"{type(exc).__name__}" + (f" ({', '.join(details)})" if details else "")
+
+
 def customer_token(appointment: Appointment) -> str:
     return signing.dumps({"b": appointment.business_id, "a": appointment.pk}, salt=LINK_SALT)
 
@@ -171,8 +181,10 @@ def outbox_message_send(*, message_id: int) -> OutboxMessage | None:
                     )
                 email.send()
         except Exception as exc:  # any provider error: record it, then retry or give up
-            logger.warning("outbox message %s failed: %s", message.pk, exc)
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            # The provider's text often quotes the recipient (a phone number, an address):
+            # keep the error's kind and code, not its words.
+            message.last_error = provider_error_summary(exc)
+            logger.warning("outbox message %s failed: %s", message.pk, message.last_error)
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
             message.save(update_fields=["attempts", "last_error", "status"])

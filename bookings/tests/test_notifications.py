@@ -90,7 +90,8 @@ def test_a_failed_send_is_recorded_and_retried_until_it_gives_up(
             outbox_message_send(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == "queued" and message.attempts >= MAX_ATTEMPTS - 1
-    assert "provider down" in message.last_error
+    assert message.last_error == "ProviderRefused (code 21211, status 400)"
+    assert "0123" not in message.last_error  # the provider quoted the number; we do not
     outbox_message_send(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == "failed"
@@ -104,9 +105,15 @@ def test_a_sent_message_is_never_sent_again(business, haircut, ana, monday) -> N
     assert len(sms.outbox) == 1
 
 
+class ProviderRefused(Exception):
+    def __init__(self, to: str) -> None:
+        super().__init__(f"The 'To' number {to} is not a valid phone number.")
+        self.code, self.status = 21211, 400
+
+
 class BrokenBackend:
     def send(self, *, to: str, body: str) -> str:
-        raise ConnectionError("provider down")
+        raise ProviderRefused(to)
 
 
 def test_reminders_go_once_24_hours_ahead_and_again_after_a_move(
