@@ -142,7 +142,7 @@ def api_client_for() -> Callable[..., APIClient]:
     return make
 
 
-def test_database_env() -> dict[str, str]:
+def env_on_test_database() -> dict[str, str]:
     """The environment for a subprocess (server, worker) that must use this test database."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings", "SIMULATE": "0"}
     db = connection.settings_dict
@@ -166,7 +166,7 @@ def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
     committed data, hence transactional_db. Messages go to the log and locmem backends.
     """
     env = {
-        **test_database_env(),
+        **env_on_test_database(),
         "REDIS_URL": settings.REDIS_URL,
         "CHANNELS_PREFIX": settings.CHANNELS_PREFIX,
         "CELERY_TASK_ALWAYS_EAGER": "0",

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import test_database_env
+from conftest import env_on_test_database
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
 # tests make between browser steps are still plain synchronous code.
@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 
 def _server_env() -> dict[str, str]:
-    env = test_database_env()
+    env = env_on_test_database()
     env.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
     return env
 

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import test_database_env
+from conftest import env_on_test_database
 from console.management.commands.serve import uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    env = {**test_database_env(), "LOG_LEVEL": "WARNING"}
+    env = {**env_on_test_database(), "LOG_LEVEL": "WARNING"}
     if settings.USING_POSTGRES:
         env["DB_POOL_SIZE"] = "2"
     return env
