@@ -154,6 +154,8 @@ else:
         }
     }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Covering indexes (INCLUDE columns) exist on PostgreSQL only; SQLite keeps the key columns.
+SILENCED_SYSTEM_CHECKS = [] if USING_POSTGRES else ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, Celery, cache ------------------------------------------------
@@ -364,5 +366,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+        # Eager Celery (no Redis) would log every task it runs inline.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
