@@ -3,39 +3,31 @@ who is asking, join the group, forward fragments (rendered in bookings.live)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from bookings.events import BookFragment, book_group
-from console.tenancy import SESSION_KEY, Access, access_resolve
+from console.live_access import MemberSocketMixin, socket_access
 
 
-@database_sync_to_async
-def _access(scope: dict[str, Any]) -> Access | None:
-    session = scope.get("session")
-    business_id = session.get(SESSION_KEY) if session is not None else None
-    return access_resolve(scope.get("user"), business_id)
-
-
-class BookConsumer(AsyncWebsocketConsumer):
+class BookConsumer(MemberSocketMixin, AsyncWebsocketConsumer):
     business_id: int | None = None
     group: str | None = None
 
     async def connect(self) -> None:
-        access = await _access(self.scope)
+        access = await socket_access(self.scope)
         if access is None:
             await self.close()  # before accept: the handshake is refused (403)
             return
         self.business_id = access.business.pk
         self.group = book_group(self.business_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.member_join(access)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.member_leave()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         return None  # the browser only listens

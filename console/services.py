@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from console.audit import audit_log_write
+from console.events import broadcast_access_changed
 from console.models import ApiKey, Business, Membership, Role, User
 
 TRIAL_DAYS = 14
@@ -92,6 +93,14 @@ def membership_add(
     return membership
 
 
+def _close_live_sockets_on_commit(membership: Membership) -> None:
+    # Open sockets were checked when they connected: close them so they are checked again.
+    user_id, business_id = membership.user_id, membership.business_id
+    transaction.on_commit(
+        lambda: broadcast_access_changed(user_id=user_id, business_id=business_id)
+    )
+
+
 def _owners_left(membership: Membership) -> int:
     return (
         Membership.objects.filter(business_id=membership.business_id, role=Role.OWNER)
@@ -109,6 +118,7 @@ def membership_role_set(
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    _close_live_sockets_on_commit(membership)
     audit_log_write(
         action="membership.role_changed",
         business=membership.business,
@@ -134,6 +144,7 @@ def membership_remove(
         request=request,
         data={"email": membership.user.email},
     )
+    _close_live_sockets_on_commit(membership)
     membership.delete()
 
 

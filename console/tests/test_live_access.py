@@ -1,0 +1,55 @@
+"""Open live sockets follow membership: a removed member's sockets close at once, and a
+reconnect is refused; a colleague's stay open."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from console.asgi import application
+from console.live_access import CLOSE_ACCESS_CHANGED
+from console.models import Membership
+from console.services import membership_remove
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _headers(user) -> list[tuple[bytes, bytes]]:
+    client = Client()
+    client.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return [(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1")]
+
+
+async def _open(path: str, headers) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def _run(business, owner, front_desk, manager) -> None:
+    desk_headers = await sync_to_async(_headers)(front_desk)
+    desk_sockets = [await _open(path, desk_headers) for path in ("/ws/live/", "/ws/book/")]
+    colleague = await _open("/ws/live/", await sync_to_async(_headers)(manager))
+
+    membership = await sync_to_async(Membership.objects.get)(user=front_desk, business=business)
+    await sync_to_async(membership_remove)(membership=membership, by=owner)
+
+    for socket in desk_sockets:
+        closed = await socket.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": CLOSE_ACCESS_CHANGED}
+    assert await colleague.receive_nothing(timeout=0.3)
+    again = WebsocketCommunicator(application, "/ws/live/", headers=desk_headers)
+    connected, _ = await again.connect()
+    assert not connected  # no business left: refused at the handshake
+    await colleague.disconnect()
+
+
+def test_removing_a_member_closes_their_open_live_sockets(business, owner, front_desk, manager):
+    asyncio.run(_run(business, owner, front_desk, manager))
