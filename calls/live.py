@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from calls.analysis.redact import text_redact
 from calls.events import broadcast_call_fragments
 from calls.models import Call, TranscriptSegment
+from calls.selectors import with_current_analysis
 
 if TYPE_CHECKING:
     from calls.ingest import CallChange
@@ -81,6 +82,21 @@ def transcript_fragment_from_states(
     instance = Call(**values)
     return transcript_fragment(
         call=instance, segments=[TranscriptSegment(call=instance, **s) for s in segments]
+    )
+
+
+def call_analysed_broadcast(*, call_pk: int) -> None:
+    """The ended call's card again, now with its analysis (intent, lead score, escalation)."""
+    call = with_current_analysis(Call.objects.filter(pk=call_pk)).first()
+    if call is None:
+        return
+    broadcast_call_fragments(
+        business_id=call.business_id,
+        call_pk=call.pk,
+        call_id=call.call_id,
+        dashboard_html=dashboard_fragment(call=call),
+        call=call_state(call),
+        segments=[],
     )
 
 

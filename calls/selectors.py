@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from calls.models import Call, TranscriptSegment
+from calls.models import Call, CallAnalysis, TranscriptSegment
 from console.models import Business
 
 # A call the gateway never ended (it crashed, the network dropped) stops counting as live.
@@ -24,12 +24,21 @@ def calls_in_progress(*, business: Business) -> QuerySet[Call]:
     ).order_by("-started_at", "-id")
 
 
-def calls_recently_ended(*, business: Business, limit: int = RECENTLY_ENDED) -> list[Call]:
-    return list(
-        Call.objects.filter(business=business, status=Call.Status.ENDED).order_by(
-            "-ended_at", "-id"
-        )[:limit]
+def with_current_analysis(calls: QuerySet[Call]) -> QuerySet[Call]:
+    """Each call with its current analysis's answers (as corrected by a reviewer), in the
+    same query: `analysis_intent`, `analysis_lead_score`, `analysis_escalate` (None until
+    the post-call analysis has run)."""
+    current = CallAnalysis.objects.filter(call=OuterRef("pk"), is_current=True)
+    return calls.annotate(
+        analysis_intent=Subquery(current.values("intent_effective")[:1]),
+        analysis_lead_score=Subquery(current.values("lead_score_effective")[:1]),
+        analysis_escalate=Subquery(current.values("escalate_effective")[:1]),
     )
+
+
+def calls_recently_ended(*, business: Business, limit: int = RECENTLY_ENDED) -> list[Call]:
+    ended = Call.objects.filter(business=business, status=Call.Status.ENDED)
+    return list(with_current_analysis(ended).order_by("-ended_at", "-id")[:limit])
 
 
 def call_get(*, business: Business, pk: int) -> Call:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 
@@ -21,6 +22,7 @@ from calls.analysis.redact import Redaction, transcript_redact
 from calls.analysis.sentiment import Sentiment, sentiment_analyze
 from calls.analysis.slots import Slots, slots_extract
 from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
+from calls.live import call_analysed_broadcast
 from calls.models import Call, CallAnalysis, CallReview
 from calls.models_analysis import effective_fields
 from console.phones import phone_mask
@@ -111,6 +113,8 @@ def call_analyze(*, call_pk: int, version: str = ANALYZER_VERSION) -> CallAnalys
         for name, value in effective_fields(analysis, review).items():
             setattr(analysis, name, value)
         analysis.save(update_fields=[*EFFECTIVE_FIELDS, "updated_at"])
+        # Dashboards show the ended call's intent, lead score and escalation once known.
+        transaction.on_commit(partial(call_analysed_broadcast, call_pk=call.pk))
     return analysis
 
 
