@@ -42,6 +42,7 @@ from bookings.services import (
     customer_upsert,
 )
 from console.api.errors import ApiError
+from console.audit import audit_log_write
 from console.models import Business
 
 
@@ -325,6 +326,25 @@ def customer_json(customer: Customer) -> dict[str, Any]:
     }
 
 
+def _count(data: Any) -> int:
+    return len(data["results"]) if isinstance(data, dict) else len(data)
+
+
+def _personal_data_read(
+    request: Request, action: str, *, count: int, obj: Customer | None = None
+) -> None:
+    """Full phone numbers went out: who read how many is in the audit log (as for reveals)."""
+    audit_log_write(
+        action=action,
+        business=request.auth.business,
+        api_key=request.auth,
+        obj=obj,
+        request=request._request,
+        # The filters' names only: their values can be personal data too (a phone number).
+        data={"count": count, "filters": sorted(k for k, v in request.query_params.items() if v)},
+    )
+
+
 class CustomerList(AdminView):
     is_list_view = True
     serializer_class = CustomerSerializer
@@ -336,7 +356,9 @@ class CustomerList(AdminView):
         if phone:
             found = customer_by_phone(business=self.business, phone=phone)
             customers = customers.filter(pk=found.pk) if found else customers.none()
-        return self.page(customers, customer_json)
+        response = self.page(customers, customer_json)
+        _personal_data_read(request, "customers.listed", count=_count(response.data))
+        return response
 
     def post(self, request: Request) -> Response:
         data = self.valid(CustomerSerializer, request.data)
@@ -361,7 +383,9 @@ class CustomerDetail(AdminView):
         return get_object_or_404(Customer, business=self.business, pk=self.kwargs["pk"])
 
     def get(self, request: Request, pk: int) -> Response:
-        return Response(customer_json(self.get_object()))
+        customer = self.get_object()
+        _personal_data_read(request, "customers.read", count=1, obj=customer)
+        return Response(customer_json(customer))
 
     def put(self, request: Request, pk: int) -> Response:
         return self._update(request, partial=False)

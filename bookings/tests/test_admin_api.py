@@ -251,3 +251,18 @@ def test_the_admin_api_needs_the_admin_scope(business, api_client_for) -> None:
     tools_only = api_client_for(business, "tools")
     assert tools_only.get("/api/v1/services").status_code == 403
     assert APIClient().get("/api/v1/services").status_code == 401
+
+
+def test_reading_customers_is_written_to_the_audit_log(admin: APIClient) -> None:
+    from console.models import AuditEntry
+
+    created = admin.post(
+        "/api/v1/customers", {"name": "Carol", "phone": "(415) 555-0123"}, format="json"
+    ).json()
+    listed = admin.get("/api/v1/customers", {"phone": "415.555.0123"})
+    assert listed.json()["results"][0]["phone"] == "+14155550123"
+    admin.get(f"/api/v1/customers/{created['id']}")
+    entries = list(AuditEntry.objects.order_by("id").values_list("action", "data"))
+    assert ("customers.listed", {"count": 1, "filters": ["phone"]}) in entries
+    assert ("customers.read", {"count": 1, "filters": []}) in entries
+    assert all("0123" not in str(data) for _, data in entries)  # who looked, not what
