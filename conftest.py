@@ -196,3 +196,11 @@ def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def websocket_headers(user: User) -> list[tuple[bytes, bytes]]:
+    """Headers for a Channels WebsocketCommunicator: `user`'s session cookie and our origin."""
+    client = Client()
+    client.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return [(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1")]

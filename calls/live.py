@@ -88,28 +88,24 @@ def transcript_fragment_from_states(
 def call_analysed_broadcast(*, call_pk: int) -> None:
     """The ended call's card again, now with its analysis (intent, lead score, escalation)."""
     call = with_current_analysis(Call.objects.filter(pk=call_pk)).first()
-    if call is None:
-        return
-    broadcast_call_fragments(
-        business_id=call.business_id,
-        call_pk=call.pk,
-        call_id=call.call_id,
-        dashboard_html=dashboard_fragment(call=call),
-        call=call_state(call),
-        segments=[],
-    )
+    if call is not None:
+        _call_broadcast(call, segments=[])
 
 
 def calls_broadcast(*, changes: Iterable[CallChange]) -> None:
     """One update per call touched: its dashboard card, and its state and new lines for
     transcript pages."""
     for change in changes:
-        call = change.call
-        broadcast_call_fragments(
-            business_id=call.business_id,
-            call_pk=call.pk,
-            call_id=call.call_id,
-            dashboard_html=dashboard_fragment(call=call),
-            call=call_state(call),
-            segments=[segment_state(change.segments[seq]) for seq in sorted(change.segments)],
-        )
+        segments = [segment_state(change.segments[seq]) for seq in sorted(change.segments)]
+        _call_broadcast(change.call, segments=segments)
+
+
+def _call_broadcast(call: Call, *, segments: list[dict[str, Any]]) -> None:
+    broadcast_call_fragments(
+        business_id=call.business_id,
+        call_pk=call.pk,
+        call_id=call.call_id,
+        dashboard_html=dashboard_fragment(call=call),
+        call=call_state(call),
+        segments=segments,
+    )

@@ -10,7 +10,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.test import Client
 
 from bookings.services import (
     CustomerDetails,
@@ -20,21 +19,15 @@ from bookings.services import (
     appointment_status_set,
 )
 from bookings.tests.conftest import at
+from conftest import websocket_headers
 from console.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _headers(user) -> list[tuple[bytes, bytes]]:
-    client = Client()
-    client.force_login(user)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    return [(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1")]
-
-
 async def _connect(user=None) -> tuple[WebsocketCommunicator, bool]:
     headers = (
-        await sync_to_async(_headers)(user)
+        await sync_to_async(websocket_headers)(user)
         if user is not None
         else [(b"origin", b"http://127.0.0.1")]
     )

@@ -8,22 +8,14 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
+from conftest import websocket_headers
 from console.asgi import application
 from console.live_access import CLOSE_ACCESS_CHANGED
 from console.models import Membership
 from console.services import membership_remove
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _headers(user) -> list[tuple[bytes, bytes]]:
-    client = Client()
-    client.force_login(user)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    return [(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1")]
 
 
 async def _open(path: str, headers) -> WebsocketCommunicator:
@@ -34,9 +26,9 @@ async def _open(path: str, headers) -> WebsocketCommunicator:
 
 
 async def _run(business, owner, front_desk, manager) -> None:
-    desk_headers = await sync_to_async(_headers)(front_desk)
+    desk_headers = await sync_to_async(websocket_headers)(front_desk)
     desk_sockets = [await _open(path, desk_headers) for path in ("/ws/live/", "/ws/book/")]
-    colleague = await _open("/ws/live/", await sync_to_async(_headers)(manager))
+    colleague = await _open("/ws/live/", await sync_to_async(websocket_headers)(manager))
 
     membership = await sync_to_async(Membership.objects.get)(user=front_desk, business=business)
     await sync_to_async(membership_remove)(membership=membership, by=owner)
