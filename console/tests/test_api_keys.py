@@ -76,8 +76,9 @@ def test_an_owner_creates_a_key_in_the_console_and_sees_it_once(
     business: Business, owner: User, client_for
 ) -> None:
     client = client_for(owner)
-    response = client.post(reverse("settings_api_keys"),
-                           {"name": "Voice gateway", "scopes": ["ingest", "tools"]})
+    response = client.post(
+        reverse("settings_api_keys"), {"name": "Voice gateway", "scopes": ["ingest", "tools"]}
+    )
     assert response.status_code == 200
     secret = response.context["new_secret"]
     assert secret.startswith("vak_") and secret.encode() in response.content

@@ -7,9 +7,20 @@ from console.models import Business, Membership, User
 
 
 def test_create_business_prints_the_slug_and_makes_the_owner(db: None, capsys) -> None:
-    call_command("create_business", "Glow Bar Downtown", "--kind", "salon", "--timezone",
-                 "America/Chicago", "--prefix", "GD", "--owner-email", "Boss@Glow.test",
-                 "--owner-password", "a-long-enough-passphrase")
+    call_command(
+        "create_business",
+        "Glow Bar Downtown",
+        "--kind",
+        "salon",
+        "--timezone",
+        "America/Chicago",
+        "--prefix",
+        "GD",
+        "--owner-email",
+        "Boss@Glow.test",
+        "--owner-password",
+        "a-long-enough-passphrase",
+    )
     slug = capsys.readouterr().out.strip().splitlines()[-1]
     business = Business.objects.get(slug=slug)
     assert slug == "glow-bar-downtown"
@@ -23,8 +34,15 @@ def test_create_business_prints_the_slug_and_makes_the_owner(db: None, capsys) -
 def test_create_business_refuses_bad_input_and_makes_nothing(db: None, flag, value) -> None:
     args = {"--prefix": "GB", "--timezone": "UTC"} | {flag: value}
     with pytest.raises(CommandError):
-        call_command("create_business", "X", "--owner-email", "x@x.test",
-                     "--owner-password", "a-long-enough-passphrase", *sum(args.items(), ()))
+        call_command(
+            "create_business",
+            "X",
+            "--owner-email",
+            "x@x.test",
+            "--owner-password",
+            "a-long-enough-passphrase",
+            *sum(args.items(), ()),
+        )
     assert not Business.objects.exists()
     assert not User.objects.exists()
 

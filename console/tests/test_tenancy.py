@@ -24,8 +24,12 @@ def test_an_owner_cannot_change_or_remove_another_business_member(
 ) -> None:
     theirs = Membership.objects.get(user=outsider)
     client = client_for(owner)
-    assert client.post(reverse("settings_member_role", args=[theirs.pk]),
-                       {"role": "owner"}).status_code == 404
+    assert (
+        client.post(
+            reverse("settings_member_role", args=[theirs.pk]), {"role": "owner"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("settings_member_remove", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.role == "front_desk"
@@ -88,8 +92,9 @@ def test_front_desk_sees_the_business_but_cannot_change_it(
 ) -> None:
     client = client_for(front_desk)
     assert client.get(reverse("settings_business")).status_code == 200
-    response = client.post(reverse("settings_business"),
-                           {"name": "Hacked", "timezone": "UTC", "default_region": "US"})
+    response = client.post(
+        reverse("settings_business"), {"name": "Hacked", "timezone": "UTC", "default_region": "US"}
+    )
     assert response.status_code == 403
     business.refresh_from_db()
     assert business.name == "Salon One"
