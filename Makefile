@@ -30,6 +30,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
