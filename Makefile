@@ -31,6 +31,7 @@ test: $(VENV)/.installed-dev
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy console bookings calls
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -19,26 +19,36 @@ class DemoLogin:
     business: str
 
 
+@dataclass(frozen=True)
+class DemoBusiness:
+    slug: str
+    name: str
+    kind: str
+    timezone: str
+    prefix: str
+    people: tuple[tuple[str, str], ...]  # (email, role), the owner first
+
+
 DEMO_BUSINESSES = [
-    {
-        "slug": "glow-bar",
-        "name": "Glow Bar",
-        "kind": Business.Kind.SALON,
-        "timezone": "America/New_York",
-        "prefix": "GB",
-        "people": [("owner@glowbar.test", Role.OWNER), ("desk@glowbar.test", Role.FRONT_DESK)],
-    },
-    {
-        "slug": "harbor-clinic",
-        "name": "Harbor Clinic",
-        "kind": Business.Kind.CLINIC,
-        "timezone": "Europe/London",
-        "prefix": "HC",
-        "people": [
+    DemoBusiness(
+        slug="glow-bar",
+        name="Glow Bar",
+        kind=Business.Kind.SALON,
+        timezone="America/New_York",
+        prefix="GB",
+        people=(("owner@glowbar.test", Role.OWNER), ("desk@glowbar.test", Role.FRONT_DESK)),
+    ),
+    DemoBusiness(
+        slug="harbor-clinic",
+        name="Harbor Clinic",
+        kind=Business.Kind.CLINIC,
+        timezone="Europe/London",
+        prefix="HC",
+        people=(
             ("owner@harborclinic.test", Role.OWNER),
             ("desk@harborclinic.test", Role.FRONT_DESK),
-        ],
-    },
+        ),
+    ),
 ]
 PLATFORM_STAFF_EMAIL = "staff@console.test"
 
@@ -55,20 +65,20 @@ def demo_businesses_seed() -> tuple[list[Business], list[DemoLogin]]:
     businesses: list[Business] = []
     logins: list[DemoLogin] = []
     for spec in DEMO_BUSINESSES:
-        (owner_email, _), *others = spec["people"]
+        (owner_email, _), *others = spec.people
         owner = _user(owner_email)
-        business = Business.objects.filter(slug=spec["slug"]).first()
+        business = Business.objects.filter(slug=spec.slug).first()
         if business is None:
             business = business_create(
-                name=spec["name"],
-                kind=spec["kind"],
-                timezone_name=spec["timezone"],
-                prefix=spec["prefix"],
+                name=spec.name,
+                kind=spec.kind,
+                timezone_name=spec.timezone,
+                prefix=spec.prefix,
                 owner=owner,
                 trial_days=None,
             )
-            if business.slug != spec["slug"]:
-                business.slug = spec["slug"]
+            if business.slug != spec.slug:
+                business.slug = spec.slug
                 business.save(update_fields=["slug"])
         logins.append(DemoLogin(owner_email, "owner", business.name))
         for email, role in others:

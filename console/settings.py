@@ -141,7 +141,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH") or VAR_DIR / "db.sqlite3",
+            "NAME": env_str("SQLITE_PATH") or str(VAR_DIR / "db.sqlite3"),
             # A file, not memory, so that a live server in another process (browser tests)
             # sees what the test wrote.
             "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},

@@ -40,7 +40,7 @@ def business_settings(request: HttpRequest) -> HttpResponse:
             business_update(
                 business=access.business,
                 changes={f: form.cleaned_data[f] for f in form.Meta.fields},
-                by=request.user,  # type: ignore[arg-type]
+                by=access.user,
                 request=request,
             )
             messages.success(request, "Saved.")
@@ -69,9 +69,9 @@ def members(request: HttpRequest) -> HttpResponse:
                 business=access.business,
                 user=user,
                 role=form.cleaned_data["role"],
-                by=request.user,
+                by=access.user,
                 request=request,
-            )  # type: ignore[arg-type]
+            )
         except BusinessError as exc:
             form.add_error("email", str(exc))
         else:
@@ -96,9 +96,9 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
             membership_role_set(
                 membership=membership,
                 role=form.cleaned_data["role"],
-                by=request.user,
+                by=access.user,
                 request=request,
-            )  # type: ignore[arg-type]
+            )
             messages.success(
                 request, f"{membership.user.email} is now {membership.get_role_display()}."
             )
@@ -113,7 +113,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     membership = _membership(access, pk)
     try:
-        membership_remove(membership=membership, by=request.user, request=request)  # type: ignore[arg-type]
+        membership_remove(membership=membership, by=access.user, request=request)  # type: ignore[arg-type]
         messages.success(request, f"{membership.user.email} removed.")
     except BusinessError as exc:
         messages.error(request, str(exc))
@@ -130,7 +130,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             business=access.business,
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
-            created_by=request.user,  # type: ignore[arg-type]
+            created_by=access.user,
             request=request,
         )
         new_secret = created.secret
@@ -148,7 +148,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     api_key = get_object_or_404(ApiKey, business=access.business, pk=pk)
-    api_key_revoke(api_key=api_key, by=request.user, request=request)  # type: ignore[arg-type]
+    api_key_revoke(api_key=api_key, by=access.user, request=request)  # type: ignore[arg-type]
     messages.success(request, f"Key {api_key.name} revoked.")
     return redirect("settings_api_keys")
 
