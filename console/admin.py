@@ -5,7 +5,22 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from console.models import ApiKey, AuditEntry, Business, Membership, Plan, User
+from console.models import (
+    Affiliate,
+    AffiliateProgram,
+    ApiKey,
+    AuditEntry,
+    BillingAccount,
+    Business,
+    Commission,
+    Invoice,
+    Membership,
+    Payout,
+    Plan,
+    Referral,
+    StripeEvent,
+    User,
+)
 
 
 @admin.register(User)
@@ -61,3 +76,85 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For operators: look, never edit. Money and referrals change only through the
+    services (webhooks, payouts), which keep their invariants and audit trail."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "paid_at",
+        "business",
+        "number",
+        "amount_paid_cents",
+        "amount_refunded_cents",
+        "status",
+    ]
+    list_filter = ["status"]
+    search_fields = ["number", "stripe_invoice_id", "business__name"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "type", "event_id"]
+    list_filter = ["type"]
+    search_fields = ["event_id"]
+
+
+@admin.register(BillingAccount)
+class BillingAccountAdmin(ReadOnlyAdmin):
+    list_display = ["business", "stripe_customer_id", "stripe_subscription_id", "updated_at"]
+
+
+@admin.register(AffiliateProgram)
+class AffiliateProgramAdmin(ReadOnlyAdmin):
+    list_display = [
+        "code",
+        "commission_percent",
+        "hold_days",
+        "cookie_days",
+        "payout_threshold_cents",
+    ]
+
+
+@admin.register(Affiliate)
+class AffiliateAdmin(ReadOnlyAdmin):
+    list_display = ["code", "user", "created_at"]
+    search_fields = ["code", "user__email"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "affiliate", "business", "converted_at"]
+
+
+@admin.register(Commission)
+class CommissionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "affiliate",
+        "kind",
+        "amount_cents",
+        "rate_percent",
+        "status",
+        "available_at",
+    ]
+    list_filter = ["status", "kind"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "affiliate", "amount_cents", "status", "paid_at"]
+    list_filter = ["status"]
