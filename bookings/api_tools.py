@@ -18,7 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -139,6 +144,20 @@ class ToolView(APIView):
     required_scope = "tools"
     tool_name: ClassVar[str] = ""
     body: ClassVar[type[serializers.Serializer]]
+    summary: ClassVar[str] = ""
+    schema_parameters: ClassVar[list[OpenApiParameter]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every tool's OpenAPI entry from its declared body and summary, in one place.
+        super().__init_subclass__(**kwargs)
+        extend_schema_view(
+            post=extend_schema(
+                request=cls.body,
+                responses=OpenApiTypes.OBJECT,
+                summary=cls.summary,
+                parameters=cls.schema_parameters,
+            )
+        )(cls)
 
     def post(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -218,13 +237,7 @@ class MatchServiceView(ToolView):
     tool_name = "match_service"
     body = MatchServiceBody
 
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT,
-        request=MatchServiceBody,
-        summary="Match a spoken phrase to a service",
-    )
-    def post(self, request: Request) -> Response:
-        return super().post(request)
+    summary = "Match a spoken phrase to a service"
 
     def handle(self, request: Request, business: Business) -> Response:
         data = self.parsed(request)
@@ -303,13 +316,7 @@ class CheckAvailabilityView(ToolView):
     tool_name = "check_availability"
     body = CheckAvailabilityBody
 
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT,
-        request=CheckAvailabilityBody,
-        summary="Free slots for a service",
-    )
-    def post(self, request: Request) -> Response:
-        return super().post(request)
+    summary = "Free slots for a service"
 
     def handle(self, request: Request, business: Business) -> Response:
         data = self.parsed(request)
@@ -396,21 +403,15 @@ class BookAppointmentView(ToolView):
     tool_name = "book_appointment"
     body = BookAppointmentBody
 
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT,
-        request=BookAppointmentBody,
-        summary="Book an appointment",
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                description="A retry with the same key returns the first result.",
-            )
-        ],
-    )
-    def post(self, request: Request) -> Response:
-        return super().post(request)
+    summary = "Book an appointment"
+    schema_parameters = [
+        OpenApiParameter(
+            "Idempotency-Key",
+            str,
+            OpenApiParameter.HEADER,
+            description="A retry with the same key returns the first result.",
+        )
+    ]
 
     def handle(self, request: Request, business: Business) -> Response:
         data = self.parsed(request)
@@ -503,13 +504,7 @@ class RescheduleAppointmentView(ToolView):
     tool_name = "reschedule_appointment"
     body = RescheduleBody
 
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT,
-        request=RescheduleBody,
-        summary="Move an appointment (same reference)",
-    )
-    def post(self, request: Request) -> Response:
-        return super().post(request)
+    summary = "Move an appointment (same reference)"
 
     def handle(self, request: Request, business: Business) -> Response:
         data = self.parsed(request)
@@ -538,11 +533,7 @@ class CancelAppointmentView(ToolView):
     tool_name = "cancel_appointment"
     body = CancelBody
 
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT, request=CancelBody, summary="Cancel an appointment"
-    )
-    def post(self, request: Request) -> Response:
-        return super().post(request)
+    summary = "Cancel an appointment"
 
     def handle(self, request: Request, business: Business) -> Response:
         data = self.parsed(request)
@@ -574,13 +565,7 @@ class FindAppointmentView(ToolView):
     tool_name = "find_appointment"
     body = FindBody
 
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT,
-        request=FindBody,
-        summary="Find appointments by reference or phone",
-    )
-    def post(self, request: Request) -> Response:
-        return super().post(request)
+    summary = "Find appointments by reference or phone"
 
     def handle(self, request: Request, business: Business) -> Response:
         data = self.parsed(request)
