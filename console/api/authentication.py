@@ -5,29 +5,24 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from console.apikeys import api_key_authenticate
+from console.api.endpoint import WWW_AUTHENTICATE, api_key_from_header
+from console.api.errors import ApiError
 from console.models import ApiKey
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer <key>`. request.user is None; request.auth is the ApiKey."""
 
-    keyword = "Bearer"
-
     def authenticate(self, request: Any) -> tuple[None, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
-        if not header:
-            return None
-        keyword, _, secret = header.partition(" ")
-        if keyword.lower() != self.keyword.lower() or not secret.strip():
-            raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <key>'.")
-        api_key = api_key_authenticate(secret.strip())
-        if api_key is None:
-            raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
-        return (None, api_key)
+        try:
+            api_key = api_key_from_header(header)
+        except ApiError as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from exc
+        return None if api_key is None else (None, api_key)
 
     def authenticate_header(self, request: Any) -> str:
-        return f'{self.keyword} realm="api"'
+        return WWW_AUTHENTICATE
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):

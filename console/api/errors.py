@@ -35,13 +35,18 @@ class ApiError(exceptions.APIException):
         *,
         fields: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.status_code = status_code
         self.code = code
         self.message = message
         self.fields = fields or {}
         self.extra = extra or {}
+        self.headers = headers or {}
         super().__init__(detail=message, code=code)
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, self.fields, **self.extra)
 
 
 class BodyTooLarge(ApiError):
@@ -93,7 +98,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     status_code = exc.status_code
     if isinstance(exc, ApiError):
-        body = error_body(exc.code, exc.message, exc.fields, **exc.extra)
+        body = exc.body()
+        headers.update(exc.headers)
     elif isinstance(exc, exceptions.ValidationError):
         body = error_body("invalid", "The request has invalid fields.", _flatten(exc.detail))
     elif isinstance(exc, exceptions.ParseError):

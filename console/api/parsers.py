@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from console.api.errors import BodyTooLarge
+from console.api.endpoint import json_decode
 
 
 class LimitedJSONParser(JSONParser):
@@ -15,10 +13,4 @@ class LimitedJSONParser(JSONParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         limit = settings.API_MAX_BODY_BYTES
-        raw = stream.read(limit + 1) if stream is not None else b""
-        if len(raw) > limit:
-            raise BodyTooLarge()
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ParseError(f"The body is not valid JSON: {exc}") from exc
+        return json_decode(stream.read(limit + 1) if stream is not None else b"")

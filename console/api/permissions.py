@@ -5,9 +5,8 @@ from typing import Any
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from console.api.errors import ApiError
+from console.api.endpoint import NO_KEY, api_key_require
 from console.models import ApiKey
-from console.trials import business_is_read_only
 
 
 class HasScope(BasePermission):
@@ -16,21 +15,9 @@ class HasScope(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         api_key = request.auth
         if not isinstance(api_key, ApiKey):
-            raise exceptions.NotAuthenticated(
-                "An API key is required: 'Authorization: Bearer <key>'."
-            )
+            raise exceptions.NotAuthenticated(NO_KEY)
         required = getattr(view, "required_scope", None)
-        if required is None:
-            raise exceptions.PermissionDenied("This endpoint declares no scope.")
-        if required not in api_key.scopes:
-            raise exceptions.PermissionDenied(f"This key lacks the '{required}' scope.")
-        if request.method not in SAFE_METHODS and business_is_read_only(api_key.business):
-            raise ApiError(
-                402,
-                "trial_expired",
-                "This business's trial has ended without a plan: the API is read-only until "
-                "an owner subscribes in the console.",
-            )
+        api_key_require(api_key, required, write=request.method not in SAFE_METHODS)
         return True
 
 
