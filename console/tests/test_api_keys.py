@@ -4,9 +4,10 @@ import hashlib
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from console.apikeys import api_key_create, api_key_revoke
+from console.apikeys import api_key_authenticate, api_key_create, api_key_revoke
 from console.models import ApiKey, AuditEntry, Business, User
 
 URL = "/api/v1/business"
@@ -119,3 +120,39 @@ def test_the_business_api_validates_and_updates_booking_rules(business: Business
     assert (business.slot_interval_minutes, business.prefix) == (30, "SO")
     entry = AuditEntry.objects.get(action="business.updated")
     assert entry.actor_label.startswith("API key ops")
+
+
+def test_a_key_revoked_while_remembered_is_refused_on_its_next_use(
+    business: Business, owner: User
+) -> None:
+    created = api_key_create(business=business, name="gw", scopes=["admin"])
+    client = bearer(created.secret)
+    assert client.get(URL).status_code == 200  # now remembered (on PostgreSQL)
+    # Revoked the way another server process would: straight in the database.
+    ApiKey.objects.filter(pk=created.api_key.pk).update(revoked_at=timezone.now())
+    assert client.get(URL).status_code == 401
+
+
+def test_a_change_to_the_business_applies_to_a_remembered_key_at_once(
+    business: Business,
+) -> None:
+    client = bearer(api_key_create(business=business, name="gw", scopes=["admin"]).secret)
+    assert client.get(URL).json()["slot_interval_minutes"] == 15
+    Business.objects.filter(pk=business.pk).update(slot_interval_minutes=30)
+    assert client.get(URL).json()["slot_interval_minutes"] == 30
+    Business.objects.filter(pk=business.pk).update(
+        subscription_status=Business.Subscription.EXPIRED
+    )
+    assert client.patch(URL, {"name": "New"}, format="json").status_code == 402
+
+
+def test_each_use_of_a_key_gets_its_own_copy(business: Business) -> None:
+    created = api_key_create(business=business, name="gw", scopes=["admin"])
+    first = api_key_authenticate(created.secret)
+    assert first is not None
+    first.business.name = "Changed in one request"
+    first.scopes = []
+    second = api_key_authenticate(created.secret)
+    assert second is not None
+    assert second.business.name == "Salon One"
+    assert second.scopes == ["admin"]
