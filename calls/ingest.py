@@ -425,6 +425,16 @@ def _calls_lock(
 
 def _locked(business: Business, ids: Iterable[str]) -> list[Call]:
     # Ordered by id so that two batches touching the same calls lock them in the same order.
+    if connection.vendor == "postgresql":
+        # The same query, written out: compiling it was a sixth of the CPU of a single-event
+        # request (bench/ingest.py).
+        return list(
+            Call.objects.raw(
+                "SELECT * FROM calls_call WHERE business_id = %s"
+                " AND call_id = ANY(%s) ORDER BY id FOR UPDATE",
+                [business.pk, list(ids)],
+            )
+        )
     return list(
         Call.objects.select_for_update()
         .filter(business=business, call_id__in=list(ids))
