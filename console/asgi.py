@@ -12,11 +12,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from bookings.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
+from calls.api import events_receive  # noqa: E402
 from calls.routing import websocket_urlpatterns as calls_ws  # noqa: E402
+from console.api.hot_routes import HotRoutes  # noqa: E402
+
+# The gateway's event stream skips Django's request handler (see console.api.hot_routes).
+hot_routes = HotRoutes(django_asgi_app, {("POST", "/api/v1/events"): events_receive})
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": hot_routes,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter([*calls_ws, *bookings_ws]))
         ),

@@ -296,6 +296,10 @@ if not FIELD_HASH_KEY:
 
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024
+# Threads per server process for the endpoints served straight from ASGI
+# (console.api.hot_routes): enough to overlap their database round trips; more only add
+# hand-offs of the GIL.
+HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],

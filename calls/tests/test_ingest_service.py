@@ -84,9 +84,9 @@ def test_the_ended_hook_runs_once_after_commit(business, django_capture_on_commi
 def test_a_runaway_client_is_rate_limited(business, api_client_for, monkeypatch):
     monkeypatch.setenv("INGEST_RATE_LIMIT", "2")
     api = api_client_for(business, "ingest")
-    from calls.api import IngestRateThrottle
+    from calls.api import IngestRate
 
-    IngestRateThrottle._windows.clear()
+    IngestRate._windows.clear()
     codes = [
         api.post("/api/v1/events", {"events": "x"}, format="json").status_code for _ in range(3)
     ]
