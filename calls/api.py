@@ -75,14 +75,12 @@ def events_receive(request: HttpRequest) -> ApiReply:
     return ApiReply(202, {"accepted": result.accepted, "duplicates": result.duplicates})
 
 
+# events_receive for Django's handler. DRF's own checks are off here: the function runs them
+# (the same ones, see console.api.endpoint), whichever way the request came. The
+# authentication and parser classes stay to describe the key and the body in the schema.
 class EventsView(APIView):
-    """events_receive for Django's handler. DRF's own checks are off here: the function runs
-    them (the same ones, see console.api.endpoint), whichever way the request came; the
-    authentication class stays to describe the key in the OpenAPI schema."""
-
     permission_classes: ClassVar[list] = []
     throttle_classes: ClassVar[list] = []
-    parser_classes: ClassVar[list] = []
 
     def perform_authentication(self, request: Request) -> None:
         pass  # events_receive authenticates

@@ -21,9 +21,9 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 # Found keys, with their businesses, remembered by each process on PostgreSQL: a gateway
 # streams hundreds of requests a second with one key, and loading the key and its business
 # through the ORM was a quarter of the CPU of a single-event ingest (bench/ingest.py). Each
-# use checks, with one small query, that neither row has changed since (an md5 of both rows),
+# use checks, with one small query, that neither row has changed since (both rows as text),
 # so a revocation or any change to the business applies at once, in every process.
-_found: dict[str, tuple[str, ApiKey]] = {}  # key hash -> (rows' fingerprint, key + business)
+_found: dict[str, tuple[str, ApiKey]] = {}  # key hash -> (both rows as text, key + business)
 
 
 class InvalidScopes(ValueError):
@@ -104,6 +104,7 @@ def api_key_authenticate(secret: str) -> ApiKey | None:
         remembered.last_used_at = now
     # Each request gets its own copies: requests run in several threads at once.
     api_key = copy.copy(remembered)
+    api_key.scopes = list(remembered.scopes)
     api_key.business = copy.copy(remembered.business)
     return api_key
 
@@ -134,10 +135,12 @@ def _load(digest: str) -> ApiKey | None:
 
 
 def _fingerprint(digest: str) -> str | None:
-    """An md5 of the active key's row and its business's row; None if there is no such key."""
+    """The active key's row and its business's row, as text; None if there is no such key.
+    Active means what _load asks for. (Not their xmin: a transaction that changes a row
+    twice leaves it the same.)"""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT md5(k::text || b::text) FROM console_apikey k"
+            "SELECT k::text || b::text FROM console_apikey k"
             " JOIN console_business b ON b.id = k.business_id"
             " WHERE k.key_hash = %s AND k.revoked_at IS NULL",
             [digest],

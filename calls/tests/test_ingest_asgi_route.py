@@ -71,20 +71,30 @@ def test_the_route_stores_an_event_once_and_answers_202(business, key):
     assert header(first, "x-frame-options") == "DENY"
 
 
-CASES = {
-    "no key": dict(body=started(), key=None),
-    "wrong scope": dict(body=started(), key="tools"),
-    "not json": dict(body="{nope", key="ingest"),
-    "a form": dict(body="id=1", key="ingest", content_type="application/x-www-form-urlencoded"),
-    "an invalid event": dict(body=segment("s", -1), key="ingest"),
-    "a bad batch": dict(body={"events": [started(), {"id": 3}]}, key="ingest"),
-    "an unknown key": dict(body=started(), key="vak_nope"),
-    "another scheme": dict(body=started(), key="basic"),
+CASES = {  # request, and the answer the contract asks for
+    "no key": (dict(body=started(), key=None), 401, "unauthorized"),
+    "wrong scope": (dict(body=started(), key="tools"), 403, "forbidden"),
+    "not json": (dict(body="{nope", key="ingest"), 400, "invalid_json"),
+    "a form": (
+        dict(body="id=1", key="ingest", content_type="application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    ),
+    "an invalid event": (dict(body=segment("s", -1), key="ingest"), 400, "invalid_events"),
+    "a bad batch": (
+        dict(body={"events": [started(), {"id": 3}]}, key="ingest"),
+        400,
+        "invalid_events",
+    ),
+    "an unknown key": (dict(body=started(), key="vak_nope"), 401, "unauthorized"),
+    "another scheme": (dict(body=started(), key="basic"), 401, "unauthorized"),
 }
 
 
-@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_the_route_answers_every_refusal_as_the_django_view_does(business, case):
+@pytest.mark.parametrize(("case", "status", "code"), CASES.values(), ids=CASES.keys())
+def test_the_route_answers_every_refusal_as_the_contract_and_the_django_view_do(
+    business, case, status, code
+):
     body = case["body"] if isinstance(case["body"], str) else json.dumps(case["body"])
     content_type = case.get("content_type", "application/json")
     authorization = None
@@ -101,10 +111,27 @@ def test_the_route_answers_every_refusal_as_the_django_view_does(business, case)
     headers = {"authorization": authorization} if authorization else {}
     asgi = asgi_post(body.encode(), content_type=content_type, **headers)
 
-    assert 400 <= django.status_code < 500
-    assert asgi["status"] == django.status_code
-    assert json.loads(asgi["body"]) == django.json()
+    assert asgi["status"] == django.status_code == status
+    assert json.loads(asgi["body"])["error"] == code
+    assert asgi["body"] == django.content  # byte for byte
     assert header(asgi, "www-authenticate") == django.headers.get("WWW-Authenticate")
+    if status == 401:
+        assert header(asgi, "www-authenticate") == 'Bearer realm="api"'
+    assert CallEvent.objects.count() == 0
+
+
+def test_a_query_string_that_is_not_utf8_is_refused_by_django_not_a_500(key):
+    scope_headers = [
+        (b"host", b"testserver"),
+        (b"content-type", b"application/json"),
+        (b"authorization", f"Bearer {key}".encode()),
+    ]
+    communicator = HttpCommunicator(
+        application, "POST", URL, body=json.dumps(started()).encode(), headers=scope_headers
+    )
+    communicator.scope["query_string"] = b"x=\xff"
+    response = asyncio.run(communicator.get_response(timeout=10))
+    assert response["status"] == 400
     assert CallEvent.objects.count() == 0
 
 
@@ -199,14 +226,29 @@ def test_an_unexpected_error_is_a_logged_500(key, monkeypatch, caplog):
         response = asgi_post(json.dumps(started()).encode(), key=key)
     assert response["status"] == 500
     assert any("the disk is on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
+    assert header(response, "x-content-type-options") == "nosniff"
 
 
-def test_a_dashboard_sees_the_call_ingested_through_the_route(business, front_desk, key):
+def test_a_dashboard_sees_the_call_ingested_through_the_route_and_no_other_business_does(
+    business, front_desk, outsider, key, monkeypatch
+):
+    from calls import events
+
+    loops = []
+    server_loop = events._server_loop
+
+    def recorded() -> asyncio.AbstractEventLoop | None:
+        loops.append(server_loop())
+        return loops[-1]
+
+    monkeypatch.setattr(events, "_server_loop", recorded)
+
     async def run() -> str:
-        headers = await sync_to_async(websocket_headers)(front_desk)
-        dashboard = WebsocketCommunicator(application, "/ws/live/", headers=headers)
-        connected, _ = await dashboard.connect()
-        assert connected
+        ours_headers = await sync_to_async(websocket_headers)(front_desk)
+        theirs_headers = await sync_to_async(websocket_headers)(outsider)
+        ours = WebsocketCommunicator(application, "/ws/live/", headers=ours_headers)
+        theirs = WebsocketCommunicator(application, "/ws/live/", headers=theirs_headers)
+        assert (await ours.connect())[0] and (await theirs.connect())[0]
         body = json.dumps(started("e-1", call="gw-route")).encode()
         sent = [
             (b"host", b"testserver"),
@@ -217,8 +259,12 @@ def test_a_dashboard_sees_the_call_ingested_through_the_route(business, front_de
             application, "POST", URL, body=body, headers=sent
         ).get_response(timeout=10)
         assert response["status"] == 202
-        html = await dashboard.receive_from(timeout=5)
-        await dashboard.disconnect()
+        html = await ours.receive_from(timeout=5)
+        assert await theirs.receive_nothing(timeout=0.3)
+        # Handed to this event loop to gather, not sent from the pool's thread.
+        assert loops == [asyncio.get_running_loop()]
+        await ours.disconnect()
+        await theirs.disconnect()
         return html
 
     assert 'data-call-id="gw-route"' in asyncio.run(run())

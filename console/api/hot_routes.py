@@ -12,7 +12,9 @@ response headers of SecurityMiddleware and XFrameOptionsMiddleware like every ot
 and 4xx/5xx are logged as Django logs them.
 
 Anything else goes to Django unchanged: other paths and methods, a Host that ALLOWED_HOSTS
-refuses, plain http while SECURE_SSL_REDIRECT is on.
+refuses, plain http while SECURE_SSL_REDIRECT is on, a query string that is not UTF-8.
+The server runs without ASGI lifespan, so the pool's threads live as long as the process;
+with the psycopg pool (`manage.py serve`) they hold no connection between requests.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
 from django.core.handlers.exception import response_for_exception
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import set_script_prefix
 from django.utils.log import log_response
 from django.utils.module_loading import import_string
+from rest_framework.renderers import JSONRenderer
 
 from console.api.endpoint import ApiReply
 from console.api.errors import BodyTooLarge
@@ -59,6 +62,7 @@ class HotRoutes:
         self._executor: ThreadPoolExecutor | None = None
         self._threads = 0
         self._security: Any = None
+        self._renderer = JSONRenderer()
         self._response_hooks: list[Callable[[HttpRequest, HttpResponse], HttpResponse]] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -75,8 +79,8 @@ class HotRoutes:
             return  # the client went away
         body = b"".join(chunks)
         too_large = len(body) > limit
-        request = ASGIRequest(scope, io.BytesIO(b"" if too_large else body))
-        if not self._plain(request):
+        request = _request(scope, b"" if too_large else body)
+        if request is None or not self._plain(request):
             await self.django(scope, _replay(chunks, finished, receive), send)
             return
         if too_large:
@@ -136,25 +140,38 @@ class HotRoutes:
             try:
                 reply = endpoint(request)
             except Exception as exc:
-                response = response_for_exception(request, exc)
-            else:
-                response = self._reply(request, reply)
-            return response
+                # Django's own answer and log entry (the 500 page, got_request_exception).
+                return self._headers(request, response_for_exception(request, exc))
+            return self._reply(request, reply)
         finally:
             signals.request_finished.send(sender=self.__class__)
 
     def _reply(self, request: HttpRequest, reply: ApiReply) -> HttpResponse:
-        response: HttpResponse = JsonResponse(
-            reply.body, status=reply.status, headers=reply.headers
+        # Rendered as DRF renders the Django view's reply, byte for byte.
+        content = self._renderer.render(reply.body)
+        response = HttpResponse(
+            content, status=reply.status, headers=reply.headers, content_type="application/json"
         )
-        response.headers["Content-Length"] = str(len(response.content))
-        for hook in self._response_hooks:
-            response = hook(request, response)
+        response.headers["Content-Length"] = str(len(content))
         if response.status_code >= 400:
             log_response(
                 "%s: %s", response.reason_phrase, request.path, response=response, request=request
             )
+        return self._headers(request, response)
+
+    def _headers(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        for hook in self._response_hooks:
+            response = hook(request, response)
         return response
+
+
+def _request(scope: Scope, body: bytes) -> HttpRequest | None:
+    """The Django request; None when Django must refuse it (a query string that is not
+    UTF-8: its handler answers 400)."""
+    try:
+        return ASGIRequest(scope, io.BytesIO(body))
+    except UnicodeDecodeError:
+        return None
 
 
 def _no_view(request: HttpRequest) -> HttpResponse:

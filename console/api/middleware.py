@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from console.api.errors import json_error
+from console.api.errors import BodyTooLarge, json_error
 
 
 class ApiBodyLimitMiddleware:
@@ -21,5 +21,5 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 return json_error(400, "invalid", "Content-Length is not a number.")
             if length > settings.API_MAX_BODY_BYTES:
-                return json_error(413, "body_too_large", "The request body is over 1 MiB.")
+                return JsonResponse(BodyTooLarge().body(), status=413)
         return self.get_response(request)
