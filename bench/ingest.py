@@ -1,10 +1,10 @@
 """Ingest and live fan-out benchmark (issue 3). Run on PostgreSQL + Redis:
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... CHANNELS_PREFIX=bench \
-        .venv/bin/python bench/ingest.py [--server uvicorn|daphne] [--workers N]
+        .venv/bin/python bench/ingest.py [--server serve|daphne] [--workers N]
 
 It migrates the database, makes a bench business, an ingest key and a member, starts the
-ASGI server the way `manage.py serve` does, and measures:
+ASGI server with `manage.py serve` (what production runs), and measures:
   1. sustained ingest in batches of 100 events (target >= 5,000 events/s),
   2. single-event requests (target >= 300 requests/s),
   3. with 50 live dashboards connected, 100 events/s: ingest response -> fragment received by
@@ -88,9 +88,26 @@ def _server_command(server: str, port: int, workers: int) -> list[str]:
             str(port),
             "console.asgi:application",
         ]
-    from console.management.commands.serve import uvicorn_command
+    # What production runs: `manage.py serve` (one uvicorn process per worker).
+    return [
+        sys.executable,
+        "manage.py",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
 
-    return uvicorn_command(host="127.0.0.1", port=port, workers=workers)
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310
+            return True
+    except OSError:
+        return False
 
 
 def _now() -> str:
@@ -334,7 +351,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
+    parser.add_argument("--server", choices=["serve", "daphne"], default="serve")
     parser.add_argument("--workers", type=int, default=None, help="Default: as `serve` picks.")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--batch-concurrency", type=int, default=4)
@@ -356,20 +373,20 @@ def main() -> None:
         port = _free_port()
         args.url = f"http://127.0.0.1:{port}"
         from console.management.commands.serve import server_env
+        from console.server import listeners
 
         # Measure what production runs: DEBUG off (DEBUG keeps every query's SQL and timing).
         env = {**server_env(), "SIMULATE": "0", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
         process = subprocess.Popen(_server_command(args.server, port, workers), cwd=ROOT, env=env)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{args.url}/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    process.kill()
-                    raise SystemExit("the server did not start") from None
-                time.sleep(0.2)
+        deadline = time.monotonic() + 60
+        # Every process listening, not just the first: connections opened before a process
+        # listens all go to the others (and stay there).
+        expected = workers if args.server == "serve" else 1
+        while listeners(port) < expected or not _healthy(args.url):
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
     try:
         results = asyncio.run(_main(args, key, cookie))
     finally:
@@ -383,7 +400,7 @@ def main() -> None:
     print(
         f"bench/ingest.py · {platform.python_implementation()} {platform.python_version()} · "
         f"{os.cpu_count()} CPUs · {db} + {layer} channel layer · server: {args.server} "
-        f"x{workers if args.server == 'uvicorn' else 1} · {args.seconds:g} s per test"
+        f"x{workers if args.server == 'serve' else 1} · {args.seconds:g} s per test"
     )
     if b:
         print(

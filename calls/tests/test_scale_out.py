@@ -17,7 +17,7 @@ from django.conf import settings
 from django.test import Client
 
 from conftest import env_on_test_database
-from console.management.commands.serve import uvicorn_command
+from console.management.commands.serve import server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def two_servers() -> Iterator[list[str]]:
         port = _free_port()
         processes.append(
             subprocess.Popen(  # noqa: S603 (our own server command)
-                uvicorn_command(host="127.0.0.1", port=port, workers=1), cwd=ROOT, env=_env()
+                server_command(host="127.0.0.1", port=port), cwd=ROOT, env=_env()
             )
         )
         urls.append(f"http://127.0.0.1:{port}")

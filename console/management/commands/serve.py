@@ -4,11 +4,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandParser
+
+from console.server import listeners
 
 
 def default_workers() -> int:
@@ -17,8 +20,8 @@ def default_workers() -> int:
 
     bench/ingest.py on the 2-core machine, serving with DEBUG off as production does:
     one process 4,725 events/s in batches, 128 single requests/s, fan-out p95 97 ms;
-    two processes 7,539 events/s, 205 requests/s, fan-out p95 59 ms.
-    (With DEBUG on, the fan-out of two processes had looked worse, 1.7 s.)
+    two processes 7,539 events/s, 205 requests/s, fan-out p95 59 ms (before the events
+    endpoint skipped Django's handler; see the README for the figures since).
     """
     if not settings.REDIS_URL:
         return 1
@@ -34,38 +37,16 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def uvicorn_command(*, host: str, port: int, workers: int) -> list[str]:
-    """Uvicorn with uvloop and httptools: on bench/ingest.py it served several times the
-    requests per second of Daphne on the same machine (see the commit that chose it)."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "console.asgi:application",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--ws",
-        "websockets-sansio",
-        "--lifespan",
-        "off",
-        "--no-access-log",
-        "--timeout-graceful-shutdown",
-        "5",
-    ]
+def server_command(*, host: str, port: int) -> list[str]:
+    """One server process (console.server: uvicorn on a socket of its own)."""
+    return [sys.executable, "-m", "console.server", "--host", host, "--port", str(port)]
 
 
 class Command(BaseCommand):
     help = (
-        "Serve HTTP and WebSocket with the ASGI server (what `make run` does), and feed the "
-        "demo business with simulated calls unless SIMULATE=0."
+        "Serve HTTP and WebSocket with the ASGI server (what `make run` does): one process "
+        "per core, each restarted should it die; and feed the demo business with simulated "
+        "calls unless SIMULATE=0."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -80,11 +61,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         host, port = opts["host"], opts["port"]
-        server = uvicorn_command(host=host, port=port, workers=opts["workers"] or default_workers())
-        children = [subprocess.Popen(server, env=server_env())]  # noqa: S603
+        command = server_command(host=host, port=port)
+        servers = [
+            subprocess.Popen(command, env=server_env())  # noqa: S603
+            for _ in range(opts["workers"] or default_workers())
+        ]
+        others = []
         simulate = os.environ.get("SIMULATE", "1") != "0"
         if simulate and "simulate_calls" in get_commands():
-            children.append(
+            others.append(
                 subprocess.Popen(  # noqa: S603
                     [
                         sys.executable,
@@ -97,13 +82,25 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+        ready = False
         # A supervisor's SIGTERM stops the children too, like Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
-            children[0].wait()
+            while True:
+                time.sleep(1)
+                if not ready and listeners(port) >= len(servers):
+                    ready = True
+                    self.stdout.write(f"{len(servers)} server processes listening.")
+                for index, server in enumerate(servers):
+                    if server.poll() is not None:
+                        self.stderr.write(
+                            f"A server process exited ({server.returncode}): starting another."
+                        )
+                        servers[index] = subprocess.Popen(command, env=server_env())  # noqa: S603
         except KeyboardInterrupt:
             pass
         finally:
+            children = servers + others
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGINT)
