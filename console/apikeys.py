@@ -136,11 +136,11 @@ def _load(digest: str) -> ApiKey | None:
 
 def _fingerprint(digest: str) -> str | None:
     """The active key's row and its business's row, as text; None if there is no such key.
-    Active means what _load asks for. (Not their xmin: a transaction that changes a row
-    twice leaves it the same.)"""
+    Active means what _load asks for. Leaves out the key's last use, which every use may
+    write. (Not the rows' xmin: a transaction that changes a row twice leaves it the same.)"""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT k::text || b::text FROM console_apikey k"
+            "SELECT (to_jsonb(k) - 'last_used_at')::text || b::text FROM console_apikey k"
             " JOIN console_business b ON b.id = k.business_id"
             " WHERE k.key_hash = %s AND k.revoked_at IS NULL",
             [digest],
