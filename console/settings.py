@@ -297,9 +297,10 @@ if not FIELD_HASH_KEY:
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024
 # Threads per server process for the endpoints served straight from ASGI
-# (console.api.hot_routes), to overlap their database round trips. bench/ingest.py, two
-# processes, three runs each: 8 threads 462, 395, 373 single events/s; 4 threads 378, 448, 264.
-HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 8)
+# (console.api.hot_routes), to overlap their database round trips; more only contend for the
+# GIL. bench/ingest.py (two processes, single events/s, two runs each): 2 threads 238 and
+# 271, 3: 323 and 256, 4: 334 and 307, 8: 302 and 322, 16: 273 and 219.
+HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],
