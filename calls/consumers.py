@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from calls.events import CallFragments, CallsChanged, business_group
-from calls.live import dashboard_fragment_from_state, transcript_fragment_from_states
+from calls.live import transcript_fragment_from_states
 from calls.models import Call
 from console.live_access import MemberSocketMixin, socket_access
 from console.tenancy import Access
@@ -66,8 +66,8 @@ class LiveCallsConsumer(_FragmentConsumer):
 
     def fragments(self, items: list[CallFragments]) -> str:
         # Each card replaces the whole card: only a call's latest one matters.
-        latest = {item["call_pk"]: item["card"] for item in items}
-        return "".join(dashboard_fragment_from_state(card) for card in latest.values())
+        latest = {item["call_pk"]: item["dashboard_html"] for item in items}
+        return "".join(latest.values())
 
 
 class CallTranscriptConsumer(_FragmentConsumer):

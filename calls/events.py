@@ -1,11 +1,11 @@
 """Typed live events of the calls app and the one function that sends them.
 
-Every change to a call goes to its business's group as state: the dashboard card's, the
-call's and its new lines'. /ws/live/ renders the card (once per process, calls.live);
-/ws/calls/<pk>/ renders the transcript fragment when the call is its own. Inside the server,
-changes are gathered for a few milliseconds and sent as one message per business, so a busy
-business costs its dashboards a few frames a second instead of one per event. The browser's
-htmx ws extension swaps each fragment in by id (hx-swap-oob).
+Every change to a call goes to its business's group: the dashboard's fragment, and the call's
+state and new lines. /ws/live/ forwards the fragment; /ws/calls/<pk>/ renders the transcript
+fragment when the call is its own. Inside the server, changes are gathered for a few
+milliseconds and sent as one message per business, so a busy business costs its dashboards
+a few frames a second instead of one per event. The browser's htmx ws extension swaps each
+fragment in by id (hx-swap-oob).
 """
 
 from __future__ import annotations
@@ -27,13 +27,12 @@ GATHER_S = int(os.environ.get("LIVE_GATHER_MS", "50")) / 1000
 
 
 class CallFragments(TypedDict):
-    """One call's change, as state the receiving process renders (calls.live): the dashboard
-    card's (the fragment carries data-call-id, CONTRACTS §6), and for transcript pages the
-    call's and its new lines'."""
+    """One call's change: the dashboard's HTML fragment (carrying data-call-id, CONTRACTS §6),
+    and for transcript pages the call's state and its new lines (calls.live renders them)."""
 
     call_pk: int
     call_id: str  # the gateway's id
-    card: dict[str, Any]  # calls.live.card_state
+    dashboard_html: str
     call: dict[str, Any]  # calls.live.call_state
     segments: list[dict[str, Any]]  # calls.live.segment_state, by seq
 
@@ -54,7 +53,7 @@ def broadcast_call_fragments(
     business_id: int,
     call_pk: int,
     call_id: str,
-    card: dict[str, Any],
+    dashboard_html: str,
     call: dict[str, Any],
     segments: list[dict[str, Any]],
 ) -> None:
@@ -64,7 +63,7 @@ def broadcast_call_fragments(
     item = CallFragments(
         call_pk=call_pk,
         call_id=call_id,
-        card=card,
+        dashboard_html=dashboard_html,
         call=call,
         segments=segments,
     )

@@ -1,19 +1,14 @@
 """The live views' fragments, rendered from the same partials the pages use, and what is
 sent after commit (calls.events). Live messages are hints; pages render from the database.
 
-What goes through the channel layer is state, not HTML: plain values that survive msgpack,
-callers' words already redacted so the original never leaves the database on the live path.
-The server processes that hold live pages of the business render from it: the dashboard card
-once per process for each state of a call (the first socket renders, the others reuse it),
-transcript lines by the socket of a page showing that call. A business nobody watches costs
-no rendering at all: the card was a seventh of the CPU of a single-event ingest
-(bench/ingest.py), most of the time for nobody.
+The dashboard card is rendered once, here. Transcript lines are rendered by the consumer of
+a page that shows that call (most calls have no such page open, and rendering every line of
+every call was most of the ingest's cost), from the state sent along: plain values that
+survive the channel layer's msgpack.
 """
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -48,17 +43,6 @@ _HEAD_FIELDS = (
     "last_turn_latency_ms",
 )
 _SEGMENT_FIELDS = ("seq", "speaker", "text", "final")
-# What a dashboard card shows of a call (templates/calls/live.html, call-card and call-ended).
-_CARD_FIELDS = (
-    *_HEAD_FIELDS,
-    "segment_count",
-    "tool_count",
-    "last_speaker",
-    "last_turn_latency_ms",
-)
-_ANALYSIS_FIELDS = ("analysis_intent", "analysis_lead_score", "analysis_escalate")
-_CARDS_KEPT = 512
-_cards: OrderedDict[str, str] = OrderedDict()  # this process's rendered cards, by state
 
 
 def dashboard_fragment(*, call: Call) -> str:
@@ -74,35 +58,6 @@ def transcript_fragment(*, call: Call, segments: Iterable[TranscriptSegment]) ->
     context = {"call": call, "segments": segments, "oob": True}
     head = render_to_string(f"{TRANSCRIPT}#call-head", context)
     return head + render_to_string(f"{TRANSCRIPT}#segments-oob", context) if segments else head
-
-
-def card_state(call: Call) -> dict[str, Any]:
-    """The dashboard card's values, its last line redacted (plain values for the layer)."""
-    state = {name: getattr(call, name) for name in _CARD_FIELDS}
-    state["started_at"] = call.started_at.isoformat()
-    state["last_text"] = text_redact(call.last_text) if call.last_text else ""
-    for name in _ANALYSIS_FIELDS:
-        state[name] = getattr(call, name, None)
-    return state
-
-
-def dashboard_fragment_from_state(state: dict[str, Any]) -> str:
-    """The card from sent state, rendered once per state in this process."""
-    key = json.dumps(state, sort_keys=True, default=str)
-    html = _cards.get(key)
-    if html is None:
-        values = {name: state[name] for name in _CARD_FIELDS}
-        call = Call(
-            **values,
-            started_at=datetime.fromisoformat(state["started_at"]),
-            last_text=state["last_text"],
-        )
-        for name in _ANALYSIS_FIELDS:
-            setattr(call, name, state.get(name))
-        html = _cards[key] = dashboard_fragment(call=call)
-        if len(_cards) > _CARDS_KEPT:
-            _cards.popitem(last=False)
-    return html
 
 
 def call_state(call: Call) -> dict[str, Any]:
@@ -150,7 +105,7 @@ def _call_broadcast(call: Call, *, segments: list[dict[str, Any]]) -> None:
         business_id=call.business_id,
         call_pk=call.pk,
         call_id=call.call_id,
-        card=card_state(call),
+        dashboard_html=dashboard_fragment(call=call),
         call=call_state(call),
         segments=segments,
     )

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from calls import live
-from calls.live import (
-    card_state,
-    dashboard_fragment_from_state,
-    segment_state,
-    transcript_fragment_from_states,
-)
+from calls.live import segment_state, transcript_fragment_from_states
 from calls.models import Call, TranscriptSegment
 from calls.tests.factories import call_start, hang_up, say
 
@@ -56,31 +50,6 @@ def test_a_live_line_travels_through_the_channel_layer_redacted(business) -> Non
         segments=[state],
     )
     assert "[PHONE]" in fragment and "[[" not in fragment  # redacting twice changes nothing
-
-
-def test_a_dashboard_card_travels_through_the_channel_layer_redacted(business) -> None:
-    call_start(business, "gw-1")
-    say(business, "gw-1", 0, SAID)
-    state = card_state(Call.objects.get(call_id="gw-1"))
-    assert "555 0188" not in str(state) and "jo.smith" not in str(state)
-    html = dashboard_fragment_from_state(state)
-    assert 'data-call-id="gw-1"' in html and "[PHONE]" in html and "[[" not in html
-
-
-def test_a_process_renders_a_card_once_for_all_its_dashboards(business, monkeypatch) -> None:
-    call_start(business, "gw-1")
-    say(business, "gw-1", 0, "Hello")
-    rendered = []
-    render = live.dashboard_fragment
-    monkeypatch.setattr(
-        live, "dashboard_fragment", lambda call: rendered.append(1) or render(call=call)
-    )
-    state = card_state(Call.objects.get(call_id="gw-1"))
-    assert dashboard_fragment_from_state(state) == dashboard_fragment_from_state(dict(state))
-    assert len(rendered) == 1
-    say(business, "gw-1", 1, "Bye")
-    dashboard_fragment_from_state(card_state(Call.objects.get(call_id="gw-1")))
-    assert len(rendered) == 2  # a new state is a new card
 
 
 def test_an_ended_call_opens_on_its_review_page(business, front_desk, client_for) -> None:
