@@ -90,7 +90,8 @@ class Command(BaseCommand):
                 time.sleep(1)
                 if not ready and listeners(port) >= len(servers):
                     ready = True
-                    self.stdout.write(f"{len(servers)} server processes listening.")
+                    plural = "es" if len(servers) > 1 else ""
+                    self.stdout.write(f"{len(servers)} server process{plural} listening.")
                 for index, server in enumerate(servers):
                     if server.poll() is not None:
                         self.stderr.write(
