@@ -78,16 +78,9 @@ def _free_port() -> int:
 
 def _server_command(server: str, port: int, workers: int) -> list[str]:
     if server == "daphne":
-        return [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "console.asgi:application",
-        ]
+        from console.management.commands.serve import daphne_command
+
+        return daphne_command(host="127.0.0.1", port=port)
     # What production runs: `manage.py serve` (one uvicorn process per worker).
     return [
         sys.executable,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from django.conf import settings
 from django.test import Client
 
 from conftest import env_on_test_database
+from console.management.commands.serve import daphne_command
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
 # tests make between browser steps are still plain synchronous code.
@@ -54,16 +54,7 @@ class LiveServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "console.asgi:application",
-            ],
+            daphne_command(host="127.0.0.1", port=self.port),
             cwd=ROOT,
             env=_server_env(),
         )

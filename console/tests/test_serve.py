@@ -44,16 +44,22 @@ def _children(pid: int) -> set[int]:
     return {int(child) for child in text.split()}
 
 
-def test_serve_runs_a_listening_process_per_worker_and_restarts_one_that_dies(db) -> None:
+def test_serve_runs_a_listening_process_per_worker_and_restarts_one_that_dies(
+    db, tmp_path: Path
+) -> None:
     port = _free_port()
     env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
-    serve = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-    )
+    said = tmp_path / "serve.out"
+    with said.open("w") as out:
+        serve = subprocess.Popen(  # noqa: S603 (our own command)
+            [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+        )
     try:
-        _until(lambda: listeners(port) == 2)
+        _until(lambda: "2 server processes listening." in said.read_text())
+        assert listeners(port) == 2
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
             assert r.status == 200
         first = _children(serve.pid)
@@ -64,3 +70,21 @@ def test_serve_runs_a_listening_process_per_worker_and_restarts_one_that_dies(db
         serve.terminate()
         serve.wait(timeout=20)
     assert listeners(port) == 0
+
+
+def test_serve_refuses_a_port_something_already_listens_on(db) -> None:
+    port = _free_port()
+    env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = subprocess.run(  # noqa: S603 (our own command)
+            [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert f"Something already listens on port {port}." in result.stderr

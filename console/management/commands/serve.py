@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import get_commands
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from console.server import listeners
 
@@ -42,11 +42,16 @@ def server_command(*, host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "console.server", "--host", host, "--port", str(port)]
 
 
+def daphne_command(*, host: str, port: int) -> list[str]:
+    """Daphne, one process: the browser tests' server, and the bench's comparison."""
+    return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "console.asgi:application"]
+
+
 class Command(BaseCommand):
     help = (
         "Serve HTTP and WebSocket with the ASGI server (what `make run` does): one process "
-        "per core, each restarted should it die; and feed the demo business with simulated "
-        "calls unless SIMULATE=0."
+        "per core, each restarted should it die once serving; and feed the demo business "
+        "with simulated calls unless SIMULATE=0."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,6 +66,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         host, port = opts["host"], opts["port"]
+        if listeners(port):
+            # With SO_REUSEPORT another server's processes could share the port with ours,
+            # and the kernel would split the connections between the two.
+            raise CommandError(f"Something already listens on port {port}.")
         command = server_command(host=host, port=port)
         servers = [
             subprocess.Popen(command, env=server_env())  # noqa: S603
@@ -94,6 +103,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"{len(servers)} server process{plural} listening.")
                 for index, server in enumerate(servers):
                     if server.poll() is not None:
+                        if not ready:  # it never served: starting it again would fail again
+                            raise CommandError(
+                                f"A server process could not start (exit {server.returncode});"
+                                f" is {host}:{port} free?"
+                            )
                         self.stderr.write(
                             f"A server process exited ({server.returncode}): starting another."
                         )
