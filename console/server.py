@@ -13,6 +13,7 @@ where its load stays.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -63,7 +64,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
-    serve(args.host, args.port)
+    # SIGINT (Ctrl-C, or `serve` stopping us): uvicorn closes the connections, finishes,
+    # and then raises the signal again; by then there is nothing left to do.
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(args.host, args.port)
 
 
 if __name__ == "__main__":

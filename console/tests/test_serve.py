@@ -44,18 +44,19 @@ def _children(pid: int) -> set[int]:
     return {int(child) for child in text.split()}
 
 
-def test_serve_runs_a_listening_process_per_worker_and_restarts_one_that_dies(
+def test_serve_runs_a_listening_process_per_worker_restarts_one_that_dies_and_stops_cleanly(
     db, tmp_path: Path
 ) -> None:
     port = _free_port()
     env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
-    said = tmp_path / "serve.out"
-    with said.open("w") as out:
+    said, complained = tmp_path / "serve.out", tmp_path / "serve.err"
+    with said.open("w") as out, complained.open("w") as err:
         serve = subprocess.Popen(  # noqa: S603 (our own command)
             [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "2"],
             cwd=ROOT,
             env=env,
             stdout=out,
+            stderr=err,
         )
     try:
         _until(lambda: "2 server processes listening." in said.read_text())
@@ -70,6 +71,9 @@ def test_serve_runs_a_listening_process_per_worker_and_restarts_one_that_dies(
         serve.terminate()
         serve.wait(timeout=20)
     assert listeners(port) == 0
+    assert serve.returncode == 0
+    # A supervisor's stop is routine: the processes finish without a traceback.
+    assert "Traceback" not in complained.read_text()
 
 
 def test_serve_refuses_a_port_something_already_listens_on(db) -> None:
