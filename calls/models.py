@@ -57,7 +57,10 @@ class Call(models.Model):
         TRANSFERRED = "transferred", "Transferred"
         ERROR = "error", "Error"
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="calls")
+    # No index of its own: the indexes below (and the unique gateway id) lead with it.
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="calls", db_index=False
+    )
     call_id = models.CharField(max_length=128, help_text="The voice gateway's id for the call.")
     agent = models.CharField(max_length=120, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
@@ -66,10 +69,10 @@ class Call(models.Model):
     # (console.encryption.blind_index of the E.164 form) for lookups by number.
     from_number = EncryptedTextField(blank=True)
     from_masked = models.CharField(max_length=32, blank=True)
-    from_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    from_hash = models.CharField(max_length=64, blank=True)
     to_number = EncryptedTextField(blank=True)
     to_masked = models.CharField(max_length=32, blank=True)
-    to_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    to_hash = models.CharField(max_length=64, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RINGING)
     started_at = models.DateTimeField(
@@ -108,6 +111,8 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["business", "status", "-started_at"], name="call_business_status"),
             models.Index(fields=["business", "-started_at"], name="call_business_started"),
+            # A business's calls from one number (equality only: no LIKE index).
+            models.Index(fields=["business", "from_hash"], name="call_business_caller"),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +124,11 @@ class TranscriptSegment(models.Model):
         CALLER = "caller", "Caller"
         AGENT = "agent", "Agent"
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="segments")
+    # Indexed by segment_seq_once (call, seq); on these tables written for every event, an
+    # index that another one covers is only a cost.
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="segments", db_index=False
+    )
     seq = models.PositiveIntegerField()
     speaker = models.CharField(max_length=10, choices=Speaker.choices)
     text = EncryptedTextField(blank=True)
@@ -142,7 +151,9 @@ class TranscriptSegment(models.Model):
 
 
 class ToolInvocation(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="tool_invocations")
+    call = models.ForeignKey(  # indexed by tool_call_time
+        Call, on_delete=models.CASCADE, related_name="tool_invocations", db_index=False
+    )
     name = models.CharField(max_length=100)
     # Arguments and results carry names and phone numbers: encrypted JSON.
     arguments = EncryptedJSONField(default=dict)
@@ -163,7 +174,9 @@ class ToolInvocation(models.Model):
 
 
 class TurnMetric(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="turn_metrics")
+    call = models.ForeignKey(  # indexed by turn_metric_once
+        Call, on_delete=models.CASCADE, related_name="turn_metrics", db_index=False
+    )
     turn = models.PositiveIntegerField()
     latency_ms = models.PositiveIntegerField()
     barge_in = models.BooleanField(default=False)
@@ -192,8 +205,11 @@ class CallEvent(models.Model):
         TURN_METRICS = "turn.metrics"
         CALL_ENDED = "call.ended"
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="call_events")
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
+    # Indexed by call_event_id_once (business, event_id) and call_event_call_time.
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="call_events", db_index=False
+    )
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events", db_index=False)
     event_id = models.CharField(max_length=128)
     type = models.CharField(max_length=24, choices=Type.choices)
     occurred_at = models.DateTimeField()
