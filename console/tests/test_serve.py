@@ -1,8 +1,11 @@
 """`manage.py serve`: one server process per worker, each listening on a socket of its own,
-and a process that dies is started again."""
+a process that dies is started again, and keep-alive connections that land unevenly on the
+processes are evened out."""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -10,13 +13,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import env_on_test_database
-from console.server import listeners
+from console.server import NOT_SERVING, ConnectionCounts, counts_file, listeners
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
@@ -67,6 +70,9 @@ def test_serve_runs_a_listening_process_per_worker_restarts_one_that_dies_and_st
         assert len(first) == 2
         os.kill(sorted(first)[0], signal.SIGKILL)
         _until(lambda: listeners(port) == 2 and len(_children(serve.pid) - first) == 1)
+        # The new process counts its connections afresh (none here), not from its
+        # predecessor's count.
+        _until(lambda: _counts_of(max(_children(serve.pid))) == [0, 0], seconds=10)
     finally:
         serve.terminate()
         serve.wait(timeout=20)
@@ -92,3 +98,138 @@ def test_serve_refuses_a_port_something_already_listens_on(db) -> None:
         )
     assert result.returncode != 0
     assert f"Something already listens on port {port}." in result.stderr
+
+
+@contextlib.contextmanager
+def _serving(port: int, workers: int) -> Iterator[subprocess.Popen]:
+    env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
+    serve = subprocess.Popen(  # noqa: S603 (our own command)
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _until(lambda: listeners(port) == workers)
+        yield serve
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
+
+
+def _sockets(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    return inodes
+
+
+def _established(port: int, pid: int, client_port: int | None = None) -> int:
+    """Connections to `port` (from `client_port`) that process `pid` holds (Linux: /proc)."""
+    inodes = _sockets(pid)
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(f.rsplit(":", 1)[1], 16) for f in fields[1:3])
+        if local == port and fields[3] == "01" and fields[9] in inodes:
+            count += client_port is None or remote == client_port
+    return count
+
+
+def _counts_of(pid: int) -> list[int]:
+    """The connection counts a server process was handed (`--counts-fd N`)."""
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    data = Path(f"/proc/{pid}/fd/{int(args[args.index(b'--counts-fd') + 1])}").read_bytes()
+    return [
+        int.from_bytes(data[i : i + 8], sys.byteorder, signed=True) for i in range(0, len(data), 8)
+    ]
+
+
+def test_keep_alive_connections_that_land_on_one_process_are_spread_evenly(db) -> None:
+    port = _free_port()
+    with _serving(port, workers=2) as serve:
+        busy, idle = sorted(_children(serve.pid))
+        # Four connections that the kernel gave to the same process (it picks by their ports).
+        connections: list[http.client.HTTPConnection] = []
+        while len(connections) < 4:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.connect()
+            client_port = connection.sock.getsockname()[1]
+            _until(
+                lambda client_port=client_port: any(
+                    _established(port, pid, client_port) for pid in (busy, idle)
+                ),
+                seconds=10,
+            )
+            if _established(port, busy, client_port):
+                connections.append(connection)
+            else:
+                connection.close()
+        assert (_established(port, busy), _established(port, idle)) == (4, 0)
+        assert sorted(_counts_of(busy)) == [0, 4]
+
+        # A WebSocket handshake leaves the HTTP counts as they were (here refused: no session).
+        with socket.create_connection(("127.0.0.1", port)) as ws:
+            ws.sendall(
+                b"GET /ws/live/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                b"Sec-WebSocket-Version: 13\r\n\r\n"
+            )
+            assert ws.recv(1024).startswith(b"HTTP/1.1 403")
+        _until(lambda: sorted(_counts_of(busy)) == [0, 4], seconds=10)
+
+        moved = 0
+        for _ in range(200):
+            closed = 0
+            for connection in connections:
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 200
+                # Told `Connection: close`, http.client opens a new one for the next request.
+                closed += response.getheader("connection", "").lower() == "close"
+            moved += closed
+            if not closed:
+                break
+        else:
+            raise AssertionError("the connections never settled")
+        assert moved >= 2
+        assert (_established(port, busy), _established(port, idle)) == (2, 2)
+        assert _counts_of(busy) == [2, 2]
+
+        for connection in connections:
+            connection.close()
+        _until(lambda: _counts_of(busy) == [0, 0], seconds=10)
+
+
+def test_a_process_is_crowded_only_when_it_holds_more_than_one_above_the_least() -> None:
+    with counts_file(3) as file:
+        first, second, third = (ConnectionCounts(file.fileno(), index) for index in range(3))
+        assert first.counts() == [NOT_SERVING] * 3
+        first.serving()
+        first.add(5)
+        assert not first.crowded()  # the others are not serving yet
+        second.serving()
+        assert first.crowded()  # 5, 0, not serving
+        first.add(-4)
+        assert not first.crowded()  # 1, 0: moving one would only swap places
+        first.add(1)
+        assert first.crowded() and not second.crowded()  # 2, 0
+        third.serving()
+        second.add(1)
+        third.add(1)
+        assert not first.crowded()  # 2, 1, 1
+        third.stopped()  # serve saw it die
+        assert not first.crowded()  # 2, 1, gone
+        assert second.counts() == [2, 1, NOT_SERVING]
+
+
+def test_a_connection_counted_while_the_server_starts_stays_counted() -> None:
+    with counts_file(2) as file:
+        starting = ConnectionCounts(file.fileno(), 0)
+        starting.add(1)
+        starting.serving()
+        assert starting.counts() == [1, NOT_SERVING]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from console.server import listeners
+from console.server import ConnectionCounts, counts_file, listeners
 
 
 def default_workers() -> int:
@@ -37,9 +37,15 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def server_command(*, host: str, port: int) -> list[str]:
-    """One server process (console.server: uvicorn on a socket of its own)."""
-    return [sys.executable, "-m", "console.server", "--host", host, "--port", str(port)]
+def server_command(
+    *, host: str, port: int, counts_fd: int | None = None, index: int = 0
+) -> list[str]:
+    """One server process (console.server: uvicorn on a socket of its own); with `counts_fd`
+    (the open counts file, console.server.counts_file), process `index` of those sharing it."""
+    command = [sys.executable, "-m", "console.server", "--host", host, "--port", str(port)]
+    if counts_fd is not None:
+        command += ["--counts-fd", str(counts_fd), "--index", str(index)]
+    return command
 
 
 def daphne_command(*, host: str, port: int) -> list[str]:
@@ -70,11 +76,26 @@ class Command(BaseCommand):
             # With SO_REUSEPORT another server's processes could share the port with ours,
             # and the kernel would split the connections between the two.
             raise CommandError(f"Something already listens on port {port}.")
-        command = server_command(host=host, port=port)
-        servers = [
-            subprocess.Popen(command, env=server_env())  # noqa: S603
-            for _ in range(opts["workers"] or default_workers())
+        workers = opts["workers"] or default_workers()
+        # With several processes, their connection counts (console.server.ConnectionCounts).
+        counts_fd, marks = None, []
+        if workers > 1:
+            store = counts_file(workers)  # open while serve runs
+            counts_fd = store.fileno()
+            marks = [ConnectionCounts(counts_fd, index) for index in range(workers)]
+        commands = [
+            server_command(host=host, port=port, counts_fd=counts_fd, index=index)
+            for index in range(workers)
         ]
+
+        def start(index: int) -> subprocess.Popen:
+            return subprocess.Popen(  # noqa: S603
+                commands[index],
+                env=server_env(),
+                pass_fds=() if counts_fd is None else (counts_fd,),
+            )
+
+        servers = [start(index) for index in range(workers)]
         others = []
         simulate = os.environ.get("SIMULATE", "1") != "0"
         if simulate and "simulate_calls" in get_commands():
@@ -111,7 +132,9 @@ class Command(BaseCommand):
                         self.stderr.write(
                             f"A server process exited ({server.returncode}): starting another."
                         )
-                        servers[index] = subprocess.Popen(command, env=server_env())  # noqa: S603
+                        if marks:
+                            marks[index].stopped()
+                        servers[index] = start(index)
         except KeyboardInterrupt:
             pass
         finally:
