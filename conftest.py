@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asgiref.sync import SyncToAsync
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -37,6 +38,15 @@ def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None
             "redis" in item.keywords or "celery_worker" in item.keywords
         ) and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's, and before the test database is dropped: async tests run their ORM
+    calls (sync_to_async) in asgiref's one shared thread, whose connection would otherwise
+    outlive the tests and keep PostgreSQL from dropping the database."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
 
 
 @pytest.fixture(autouse=True)
