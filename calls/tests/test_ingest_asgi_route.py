@@ -91,6 +91,41 @@ CASES = {  # request, and the answer the contract asks for
 }
 
 
+NEGOTIATION = {  # what DRF's content negotiation refuses, before anything is stored
+    "an Accept without JSON": ("", {"accept": "text/html"}, 406, "not_acceptable"),
+    "a format override": ("?format=api", {}, 404, "not_found"),
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "status", "code"), NEGOTIATION.values(), ids=NEGOTIATION.keys()
+)
+def test_the_route_refuses_what_content_negotiation_refuses_as_the_django_view_does(
+    business, key, query, headers, status, code
+):
+    body = json.dumps(started()).encode()
+    extra = {f"HTTP_{name.upper()}": value for name, value in headers.items()}
+    django = Client().post(
+        URL + query,
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+        **extra,
+    )
+    sent = [(b"host", b"testserver"), (b"content-type", b"application/json")]
+    sent += [(b"authorization", f"Bearer {key}".encode())]
+    sent += [(name.encode(), value.encode()) for name, value in headers.items()]
+    communicator = HttpCommunicator(application, "POST", URL + query, body=body, headers=sent)
+    asgi = asyncio.run(communicator.get_response(timeout=10))
+    assert asgi["status"] == django.status_code == status
+    assert json.loads(asgi["body"])["error"] == code
+    assert asgi["body"] == django.content
+    assert CallEvent.objects.count() == 0
+    # JSON among others, or any type at all, is served.
+    assert asgi_post(body, key=key, accept="text/html, application/json;q=0.5")["status"] == 202
+    assert asgi_post(body, key=key, accept="*/*")["status"] == 202
+
+
 @pytest.mark.parametrize(("case", "status", "code"), CASES.values(), ids=CASES.keys())
 def test_the_route_answers_every_refusal_as_the_contract_and_the_django_view_do(
     business, case, status, code

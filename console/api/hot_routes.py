@@ -12,7 +12,8 @@ response headers of SecurityMiddleware and XFrameOptionsMiddleware like every ot
 and 4xx/5xx are logged as Django logs them.
 
 Anything else goes to Django unchanged: other paths and methods, a Host that ALLOWED_HOSTS
-refuses, plain http while SECURE_SSL_REDIRECT is on, a query string that is not UTF-8.
+refuses, plain http while SECURE_SSL_REDIRECT is on, a query string that is not UTF-8, an
+Accept header without JSON, a `?format=`.
 The server runs without ASGI lifespan, so the pool's threads live as long as the process;
 with the psycopg pool (`manage.py serve`) they hold no connection between requests.
 """
@@ -125,10 +126,13 @@ class HotRoutes:
         self._response_hooks = hooks
 
     def _plain(self, request: HttpRequest) -> bool:
-        """False when Django must answer: a Host it refuses, or a redirect to https."""
+        """False when Django must answer: a Host it refuses, a redirect to https, an Accept
+        without JSON (406) or a `?format=` (404), as DRF's content negotiation does."""
         try:
             request.get_host()
         except DisallowedHost:
+            return False
+        if not request.accepts("application/json") or "format" in request.GET:
             return False
         return self._security is None or self._security.process_request(request) is None
 
