@@ -7,13 +7,8 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from console.client_address import client_ip
 from console.models import ApiKey, AuditEntry, Business, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_log_write(

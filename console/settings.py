@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_ratelimit",
     "console",
     "bookings",
     "calls",
@@ -156,6 +157,9 @@ else:
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # Covering indexes (INCLUDE columns) exist on PostgreSQL only; SQLite keeps the key columns.
 SILENCED_SYSTEM_CHECKS = [] if USING_POSTGRES else ["models.W040"]
+# django-ratelimit lists the cache backends it knows: Django's own RedisCache (atomic INCR) is
+# not among them; the local-memory cache is right for the embedded setup's one process.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001", "django_ratelimit.E003"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, Celery, cache ------------------------------------------------
@@ -249,7 +253,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "console.client_address.client_ip"
+# Reverse proxies in front that append to X-Forwarded-For (console.client_address).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# New trials and affiliate accounts per client address (django-ratelimit: "5/h", "20/d"; an
+# empty value turns the limit off).
+SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h") or None
 AXES_VERBOSE = False
 
 # --- Billing (Stripe) ------------------------------------------------------------------
