@@ -50,6 +50,13 @@ def django_db_setup(django_db_setup: None) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _signups_unlimited(settings: Any) -> None:
+    """The sign-up limit counts in the cache, which outlives a test; the tests of the limit
+    set one (console/tests/test_signup_limit.py)."""
+    settings.SIGNUP_RATE = None
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run in-process unless a test asks for a real worker (`celery_worker` marker)."""
     from console.celery import app

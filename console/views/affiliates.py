@@ -24,6 +24,7 @@ from console.affiliates import (
     program_get,
     statement_csv,
 )
+from console.client_address import TOO_MANY_SIGNUPS, signup_count, signup_refused
 from console.forms_public import AffiliateJoinForm
 from console.models import Affiliate, Payout, User
 from console.views.public import MODEL_BACKEND
@@ -48,23 +49,29 @@ def join(request: HttpRequest) -> HttpResponse:
             return redirect("affiliate_dashboard")
         return render(request, "affiliates/join.html", {"signed_in": True})
     form = AffiliateJoinForm(request.POST or None)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        try:
-            affiliate = affiliate_join(
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-            )
-        except AffiliateError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        if signup_refused(request, "affiliate"):
+            form.add_error(None, TOO_MANY_SIGNUPS)
+            status = 429
         else:
-            login(request, affiliate.user, backend=MODEL_BACKEND)
-            return redirect("affiliate_dashboard")
+            try:
+                affiliate = affiliate_join(
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                )
+            except AffiliateError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                signup_count(request, "affiliate")
+                login(request, affiliate.user, backend=MODEL_BACKEND)
+                return redirect("affiliate_dashboard")
     return render(
         request,
         "affiliates/join.html",
         {"form": form, "program": program_get()},
-        status=400 if form.is_bound else 200,
+        status=status,
     )
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from console.affiliates import REFERRAL_COOKIE, REFERRAL_COOKIE_SALT, click_record, program_get
-from console.audit import client_ip
+from console.client_address import TOO_MANY_SIGNUPS, client_ip, signup_count, signup_refused
 from console.forms_public import TrialForm
 from console.models import Plan
 from console.services import TRIAL_DAYS
@@ -54,7 +54,11 @@ def trial(request: HttpRequest) -> HttpResponse:
     plan = _plans().filter(code=request.GET.get("plan", "")).first()
     signed_in = request.user.is_authenticated
     form = TrialForm(request.POST or None, signed_in=signed_in)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
+        if signup_refused(request, "trial"):
+            form.add_error(None, TOO_MANY_SIGNUPS)
+            return _trial_page(request, form, plan, signed_in, status=429)
         data = form.cleaned_data
         click_id = _referral_click_id(request)
         try:
@@ -84,11 +88,17 @@ def trial(request: HttpRequest) -> HttpResponse:
         except TrialSignupError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            signup_count(request, "trial")
             request.session[SESSION_KEY] = business.pk
             response = redirect("home")
             response.delete_cookie(REFERRAL_COOKIE)
             return response
-    status = 400 if form.is_bound else 200
+    return _trial_page(request, form, plan, signed_in, status=status)
+
+
+def _trial_page(
+    request: HttpRequest, form: TrialForm, plan: Plan | None, signed_in: bool, *, status: int
+) -> HttpResponse:
     return render(
         request,
         "public/trial.html",
