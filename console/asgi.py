@@ -10,6 +10,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from bookings.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
 from calls.api import events_receive  # noqa: E402
@@ -17,7 +18,8 @@ from calls.routing import websocket_urlpatterns as calls_ws  # noqa: E402
 from console.api.hot_routes import HotRoutes  # noqa: E402
 
 # The gateway's event stream skips Django's request handler (see console.api.hot_routes).
-hot_routes = HotRoutes(django_asgi_app, {("POST", "/api/v1/events"): events_receive})
+# Its path is the URLconf's, which also routes it to the Django view for everything else.
+hot_routes = HotRoutes(django_asgi_app, {("POST", reverse("api_events")): events_receive})
 
 application = ProtocolTypeRouter(
     {
