@@ -49,29 +49,28 @@ def join(request: HttpRequest) -> HttpResponse:
             return redirect("affiliate_dashboard")
         return render(request, "affiliates/join.html", {"signed_in": True})
     form = AffiliateJoinForm(request.POST or None)
-    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         if signup_refused(request, "affiliate"):
             form.add_error(None, TOO_MANY_SIGNUPS)
-            status = 429
+            return _join_page(request, form, status=429)
+        try:
+            affiliate = affiliate_join(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except AffiliateError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            try:
-                affiliate = affiliate_join(
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    password=form.cleaned_data["password"],
-                )
-            except AffiliateError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                signup_count(request, "affiliate")
-                login(request, affiliate.user, backend=MODEL_BACKEND)
-                return redirect("affiliate_dashboard")
+            signup_count(request, "affiliate")
+            login(request, affiliate.user, backend=MODEL_BACKEND)
+            return redirect("affiliate_dashboard")
+    return _join_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _join_page(request: HttpRequest, form: AffiliateJoinForm, *, status: int) -> HttpResponse:
     return render(
-        request,
-        "affiliates/join.html",
-        {"form": form, "program": program_get()},
-        status=status,
+        request, "affiliates/join.html", {"form": form, "program": program_get()}, status=status
     )
 
 

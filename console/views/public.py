@@ -54,7 +54,6 @@ def trial(request: HttpRequest) -> HttpResponse:
     plan = _plans().filter(code=request.GET.get("plan", "")).first()
     signed_in = request.user.is_authenticated
     form = TrialForm(request.POST or None, signed_in=signed_in)
-    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         if signup_refused(request, "trial"):
             form.add_error(None, TOO_MANY_SIGNUPS)
@@ -93,7 +92,7 @@ def trial(request: HttpRequest) -> HttpResponse:
             response = redirect("home")
             response.delete_cookie(REFERRAL_COOKIE)
             return response
-    return _trial_page(request, form, plan, signed_in, status=status)
+    return _trial_page(request, form, plan, signed_in, status=400 if form.is_bound else 200)
 
 
 def _trial_page(
