@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,23 +48,38 @@ def _children(pid: int) -> set[int]:
     return {int(child) for child in text.split()}
 
 
+def _serve(port: int, workers: int) -> list[str]:
+    return [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers)]
+
+
+def _env() -> dict[str, str]:
+    return {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
+
+
+@contextlib.contextmanager
+def _serving(port: int, workers: int, **output: Any) -> Iterator[subprocess.Popen]:
+    """`serve`, once every process listens; stopped as a supervisor stops it (SIGTERM)."""
+    output.setdefault("stdout", subprocess.DEVNULL)
+    serve = subprocess.Popen(_serve(port, workers), cwd=ROOT, env=_env(), **output)  # noqa: S603
+    try:
+        _until(lambda: listeners(port) == workers)
+        yield serve
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
+
+
 def test_serve_runs_a_listening_process_per_worker_restarts_one_that_dies_and_stops_cleanly(
     db, tmp_path: Path
 ) -> None:
     port = _free_port()
-    env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
     said, complained = tmp_path / "serve.out", tmp_path / "serve.err"
-    with said.open("w") as out, complained.open("w") as err:
-        serve = subprocess.Popen(  # noqa: S603 (our own command)
-            [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-        )
-    try:
+    with (
+        said.open("w") as out,
+        complained.open("w") as err,
+        _serving(port, workers=2, stdout=out, stderr=err) as serve,
+    ):
         _until(lambda: "2 server processes listening." in said.read_text())
-        assert listeners(port) == 2
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
             assert r.status == 200
         first = _children(serve.pid)
@@ -73,9 +89,6 @@ def test_serve_runs_a_listening_process_per_worker_restarts_one_that_dies_and_st
         # The new process counts its connections afresh (none here), not from its
         # predecessor's count.
         _until(lambda: _counts_of(max(_children(serve.pid))) == [0, 0], seconds=10)
-    finally:
-        serve.terminate()
-        serve.wait(timeout=20)
     assert listeners(port) == 0
     assert serve.returncode == 0
     # A supervisor's stop is routine: the processes finish without a traceback.
@@ -84,37 +97,19 @@ def test_serve_runs_a_listening_process_per_worker_restarts_one_that_dies_and_st
 
 def test_serve_refuses_a_port_something_already_listens_on(db) -> None:
     port = _free_port()
-    env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
         result = subprocess.run(  # noqa: S603 (our own command)
-            [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1"],
+            _serve(port, workers=1),
             cwd=ROOT,
-            env=env,
+            env=_env(),
             capture_output=True,
             text=True,
             timeout=60,
         )
     assert result.returncode != 0
     assert f"Something already listens on port {port}." in result.stderr
-
-
-@contextlib.contextmanager
-def _serving(port: int, workers: int) -> Iterator[subprocess.Popen]:
-    env = {**env_on_test_database(), "SIMULATE": "0", "LOG_LEVEL": "WARNING"}
-    serve = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        _until(lambda: listeners(port) == workers)
-        yield serve
-    finally:
-        serve.terminate()
-        serve.wait(timeout=20)
 
 
 def _sockets(pid: int) -> set[str]:
