@@ -28,6 +28,14 @@ PASSWORD = "correct-horse-battery-staple"
 ROOT = Path(__file__).resolve().parent
 
 
+def pytest_configure(config: Any) -> None:
+    """Test users' passwords are hashed with MD5: a real PBKDF2 hash costs about a second
+    per user on these machines. The servers and workers the tests start read the same from
+    FAST_PASSWORD_HASHER (console/settings.py), so a test user can sign in there too."""
+    os.environ["FAST_PASSWORD_HASHER"] = "1"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")

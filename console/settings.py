@@ -244,6 +244,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Tests (and the servers they start) hash with MD5: a real PBKDF2 hash costs ~1 s per test
+# user here. Never honoured in production.
+if env_bool("FAST_PASSWORD_HASHER") and not PRODUCTION:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
