@@ -18,7 +18,7 @@ from bookings.models import Appointment
 from bookings.notifications import customer_token_read
 from bookings.selectors import availability_list
 from bookings.services import BookingError, appointment_cancel, appointment_reschedule
-from console.phones import phone_mask
+from console.privacy.phones import phone_mask
 
 SOURCE = Appointment.Source.CUSTOMER
 

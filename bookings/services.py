@@ -31,9 +31,9 @@ from bookings.models import (
 )
 from bookings.references import reference_allocate
 from bookings.selectors import Slot, business_rules, slots_nearest, staff_calendars
-from console.encryption import blind_index
-from console.models import ApiKey, Business, User
-from console.phones import InvalidPhoneNumber, phone_to_e164
+from console.privacy.encryption import blind_index
+from console.privacy.phones import InvalidPhoneNumber, phone_to_e164
+from console.tenancy.models import ApiKey, Business, User
 
 # --- Errors ---------------------------------------------------------------------------
 
@@ -227,7 +227,7 @@ def _history(
 
 
 def _book_live_broadcast(appointment_id: int, action: str) -> None:
-    from bookings.live import appointment_changed_broadcast  # the pages' partials, lazily
+    from bookings.book.live import appointment_changed_broadcast  # the pages' partials, lazily
 
     appointment_changed_broadcast(appointment_id, action)
 

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from bookings import customer_page
-from bookings.views import book, panel, search, settings_pages
+from bookings.book import day as book
+from bookings.book import panel, search
+from bookings.catalog import views as settings_pages
 
 urlpatterns = [
     path("b/<str:token>/", customer_page.booking_page, name="booking_customer"),

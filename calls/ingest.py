@@ -19,9 +19,9 @@ from django.utils import timezone
 from calls import hooks, live
 from calls.models import Call, CallEvent, ToolInvocation, TranscriptSegment, TurnMetric
 from calls.validation import Event
-from console.encryption import blind_index
-from console.models import Business
-from console.phones import phone_mask
+from console.privacy.encryption import blind_index
+from console.privacy.phones import phone_mask
+from console.tenancy.models import Business
 
 RETRIES = 3
 

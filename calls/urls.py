@@ -1,6 +1,8 @@
 from django.urls import path
 
-from calls import views, views_metrics, views_review
+from calls import views
+from calls.metrics import views as views_metrics
+from calls.review import views as views_review
 
 urlpatterns = [
     path("calls/live/", views.live, name="calls_live"),

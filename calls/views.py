@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from calls import selectors
-from console.tenancy import business_view
+from console.tenancy.access import business_view
 
 
 def _live_context(request: HttpRequest) -> dict[str, object]:

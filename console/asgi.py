@@ -12,7 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bookings.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
+from bookings.book.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
 from calls.api import events_receive  # noqa: E402
 from calls.routing import websocket_urlpatterns as calls_ws  # noqa: E402
 from console.api.hot_routes import HotRoutes  # noqa: E402

@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "console.tenancy.CurrentBusinessMiddleware",
+    "console.tenancy.access.CurrentBusinessMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -110,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "console.tenancy.business_context",
+                "console.tenancy.access.business_context",
             ],
         },
     },
@@ -257,8 +257,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "console.client_address.client_ip"
-# Reverse proxies in front that append to X-Forwarded-For (console.client_address).
+AXES_CLIENT_IP_CALLABLE = "console.privacy.client_address.client_ip"
+# Reverse proxies in front that append to X-Forwarded-For (console.privacy.client_address).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # New trials and affiliate accounts per client address (django-ratelimit: "5/h", "20/d"; an
 # empty value turns the limit off).

@@ -4,21 +4,22 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from console import health
+from console.affiliates import views as affiliate_views
 from console.api.business import BusinessView
 from console.api.errors import api_not_found
-from console.views import accounts, public, settings
-from console.views import affiliates as affiliate_views
-from console.views import billing as billing_views
+from console.billing import views as billing_views
+from console.site import views as public
+from console.tenancy.views import accounts, settings
 
-handler400 = "console.views.errors.bad_request"
-handler403 = "console.views.errors.forbidden"
-handler404 = "console.views.errors.not_found"
-handler500 = "console.views.errors.server_error"
+handler400 = "console.site.errors.bad_request"
+handler403 = "console.site.errors.forbidden"
+handler404 = "console.site.errors.not_found"
+handler500 = "console.site.errors.server_error"
 
 api_v1 = [
     path("business", BusinessView.as_view(), name="api_business"),
     path("", include("calls.api_urls")),
-    path("", include("bookings.api_urls")),
+    path("", include("bookings.api.urls")),
 ]
 
 urlpatterns = [

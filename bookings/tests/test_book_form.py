@@ -10,7 +10,7 @@ from django.urls import reverse
 from bookings.models import Appointment, Customer
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
-from console.models import Business, User
+from console.tenancy.models import Business, User
 
 pytestmark = pytest.mark.django_db
 

@@ -90,7 +90,7 @@ def test_changes_close_inside_the_cancellation_window(business, haircut, ana) ->
     soon = timezone.now() + timedelta(hours=3)
     from datetime import time
 
-    from bookings.catalog import HoursInterval, staff_update
+    from bookings.catalog.services import HoursInterval, staff_update
 
     local = soon.astimezone(business.tz)
     staff_update(staff=ana, hours=[HoursInterval(local.weekday(), time(0), time(23, 59))])

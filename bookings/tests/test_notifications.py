@@ -164,7 +164,7 @@ def test_a_booking_made_less_than_a_day_ahead_gets_no_separate_reminder(
 ) -> None:
     from datetime import time
 
-    from bookings.catalog import HoursInterval, staff_update
+    from bookings.catalog.services import HoursInterval, staff_update
 
     soon = (timezone.now() + timedelta(hours=5)).astimezone(business.tz)
     staff_update(staff=ana, hours=[HoursInterval(soon.weekday(), time(0), time(23, 59))])

@@ -24,8 +24,8 @@ from calls.analysis.slots import Slots, slots_extract
 from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
 from calls.live import call_analysed_broadcast
 from calls.models import Call, CallAnalysis, CallReview
-from calls.models_analysis import effective_fields
-from console.phones import phone_mask
+from calls.models.analysis import effective_fields
+from console.privacy.phones import phone_mask
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from calls.analysis.redact import names_find
 from calls.analysis.types import CallInput, ServiceOption
-from console.phones import phone_to_e164_or_none
+from console.privacy.phones import phone_to_e164_or_none
 
 URGENCIES = ("low", "normal", "high", "emergency")
 

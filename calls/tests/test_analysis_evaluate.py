@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from calls.analysis.evaluation import evaluate, examples_load
-from calls.review import review_save
+from calls.review.services import review_save
 from calls.tests.review_calls import BOOKING, finished_call
 
 

@@ -67,7 +67,7 @@ def test_front_desk_cannot_export_calls(business, front_desk, client_for) -> Non
 
 
 def test_an_export_is_written_to_the_audit_log(business, manager, client_for) -> None:
-    from console.models import AuditEntry
+    from console.audit.models import AuditEntry
 
     response = client_for(manager).get("/calls/export.csv", {"q": "refund"})
     assert response.status_code == 200

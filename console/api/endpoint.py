@@ -19,9 +19,9 @@ from django.http import HttpRequest
 from django.utils.http import parse_header_parameters
 
 from console.api.errors import ApiError, BodyTooLarge
-from console.apikeys import api_key_authenticate
-from console.models import ApiKey
-from console.trials import business_is_read_only
+from console.tenancy.apikeys import api_key_authenticate
+from console.tenancy.models import ApiKey
+from console.tenancy.subscription import business_is_read_only
 
 WWW_AUTHENTICATE = 'Bearer realm="api"'
 NO_KEY = "An API key is required: 'Authorization: Bearer <key>'."

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from console.apikeys import api_key_authenticate, api_key_create, api_key_revoke
-from console.models import ApiKey, AuditEntry, Business, User
+from console.audit.models import AuditEntry
+from console.tenancy.apikeys import api_key_authenticate, api_key_create, api_key_revoke
+from console.tenancy.models import ApiKey, Business, User
 
 URL = "/api/v1/business"
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from console.models import AffiliateProgram, Plan
+from console.affiliates.models import AffiliateProgram
+from console.billing.models import Plan
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
 
 

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from calls.simulator import Target, simulation_run
-from console.apikeys import api_key_create
-from console.models import Business
+from console.tenancy.apikeys import api_key_create
+from console.tenancy.models import Business
 
 DEMO_SLUGS = ("glow-bar", "harbor-clinic")
 

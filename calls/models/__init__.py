@@ -1,0 +1,20 @@
+"""The calls app's models, a module per concern (Django loads them from this package):
+the calls as the gateway reports them, and their analysis and review."""
+
+from calls.models.analysis import (  # noqa: F401
+    INTENTS,
+    SENTIMENTS,
+    URGENCIES,
+    CallAnalysis,
+    CallNote,
+    CallReview,
+    effective_fields,
+)
+from calls.models.call import (  # noqa: F401
+    Call,
+    CallEvent,
+    EncryptedJSONField,
+    ToolInvocation,
+    TranscriptSegment,
+    TurnMetric,
+)
