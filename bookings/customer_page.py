@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings.customer_links import customer_token_read
 from bookings.days import day_parse
 from bookings.models import Appointment
-from bookings.notifications import customer_token_read
 from bookings.selectors import availability_list
 from bookings.services import BookingError, appointment_cancel, appointment_reschedule
 from console.privacy.phones import phone_mask

@@ -226,15 +226,10 @@ def _history(
 # --- The on-commit hook ------------------------------------------------------------------
 
 
-def _book_live_broadcast(appointment_id: int, action: str) -> None:
-    from bookings.book.live import appointment_changed_broadcast  # the pages' partials, lazily
-
-    appointment_changed_broadcast(appointment_id, action)
-
-
 # Functions called after a booking, move, cancel or status change commits, with
-# (appointment_id, action): the live appointment book's broadcast.
-on_appointment_changed: list[Callable[[int, str], None]] = [_book_live_broadcast]
+# (appointment_id, action). The appointment book's pages sit above this module and add their
+# live broadcast when the app is ready (BookingsConfig.ready): services never import pages.
+on_appointment_changed: list[Callable[[int, str], None]] = []
 
 
 def appointment_changed_on_commit(*, appointment: Appointment, action: str) -> None:

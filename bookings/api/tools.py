@@ -48,6 +48,8 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
 )
+from calls.ingest import tool_invocation_record
+from calls.models import Call
 from console.api.errors import ApiError
 from console.tenancy.models import Business
 
@@ -191,8 +193,6 @@ class ToolView(APIView):
         call_id = data.get("call_id")
         if not isinstance(call_id, str) or not call_id.strip():
             return
-        from calls.ingest import tool_invocation_record
-
         arguments = {k: v for k, v in data.items() if k != "call_id"}
         try:
             tool_invocation_record(
@@ -488,8 +488,6 @@ class BookAppointmentView(ToolView):
 def _call_for(business: Business, call_id: str | None) -> Any:
     if not call_id:
         return None
-    from calls.models import Call
-
     return Call.objects.filter(business=business, call_id=call_id.strip()[:128]).first()
 
 

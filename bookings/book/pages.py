@@ -27,6 +27,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.selectors import appointment_by_reference, customer_by_phone
+from bookings.services import TRANSITIONS
 from console.privacy.phones import phone_mask
 from console.tenancy.models import Business
 
@@ -438,8 +439,6 @@ def _call_url(appointment: Appointment) -> str | None:
 
 
 def appointment_panel(*, appointment: Appointment) -> Panel:
-    from bookings.services import TRANSITIONS
-
     tz = appointment.business.tz
     allowed = TRANSITIONS.get(appointment.status, set())
     return Panel(

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from bookings.customer_links import customer_link, customer_token
 from bookings.models import Appointment
-from bookings.notifications import customer_link, customer_token
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from bookings import sms
 from bookings.models import OutboxMessage
-from bookings.notifications import outbox_message_send, reminders_queue
+from bookings.notifications import reminders_queue
+from bookings.outbox import outbox_message_send
 from bookings.services import (
     CustomerDetails,
     appointment_book,
@@ -83,7 +84,7 @@ def test_a_failed_send_is_recorded_and_retried_until_it_gives_up(
     settings.SMS_BACKEND = "bookings.tests.test_notifications.BrokenBackend"
     appointment = book(business, haircut, at(monday, 10), email="")
     message = OutboxMessage.objects.get(appointment=appointment)
-    from bookings.notifications import MAX_ATTEMPTS, SendFailed
+    from bookings.outbox import MAX_ATTEMPTS, SendFailed
 
     for _ in range(MAX_ATTEMPTS - 1):
         with pytest.raises(SendFailed):

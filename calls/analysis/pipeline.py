@@ -59,11 +59,9 @@ def analysis_run(call: CallInput) -> AnalysisResult:
 
 def call_input_build(call: Call) -> CallInput:
     """The call as the steps see it: final transcript lines in order, tools in order."""
-    from bookings.models import Service
-
     segments = call.segments.filter(final=True).order_by("seq")
     tools = call.tool_invocations.order_by("occurred_at", "id")
-    services = Service.objects.filter(business_id=call.business_id, active=True).order_by("id")
+    services = call.business.services.filter(active=True).order_by("id")  # bookings' Service
     return CallInput(
         lines=tuple(
             Line(speaker=s.speaker, text=s.text or "", start_ms=s.start_ms, end_ms=s.end_ms)

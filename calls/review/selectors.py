@@ -19,7 +19,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 
-from calls.models import Call, CallAnalysis
+from calls.analysis.pipeline import call_input_build
+from calls.analysis.redact import json_redact, names_find, transcript_redact
+from calls.models import Call, CallAnalysis, CallNote, CallReview
 from console.tenancy.models import Business
 
 SORTS = {
@@ -150,8 +152,6 @@ def call_current_analysis(*, call: Call) -> CallAnalysis | None:
 
 def export_rows(*, business: Business, filters: CallFilters) -> Any:
     """Rows for the CSV export: the filtered calls, redacted text, masked numbers."""
-    from calls.models import CallReview
-
     qs = calls_filter(calls_reviewable(business=business), business=business, f=filters)
     review = CallReview.objects.filter(call_id=OuterRef("call_id"))
     return qs.annotate(
@@ -226,10 +226,6 @@ def percentile(values: list[int], fraction: float) -> int | None:
 
 def call_review_data(*, call: Call) -> CallReviewData:
     """Everything the review page shows, PHI-safe (the original is transcript_reveal's)."""
-    from calls.analysis.pipeline import call_input_build
-    from calls.analysis.redact import json_redact, names_find, transcript_redact
-    from calls.models import CallNote, CallReview
-
     analysis = call_current_analysis(call=call)
     call_input = call_input_build(call)
     if analysis is not None and analysis.redacted_lines:
@@ -279,9 +275,10 @@ def call_review_data(*, call: Call) -> CallReviewData:
 
 
 def call_appointments(*, call: Call, tools: Any = ()) -> list[Any]:
-    """Appointments booked in the call: linked to it, or named by a successful booking tool."""
-    from bookings.models import Appointment
+    """Appointments booked in the call: linked to it, or named by a successful booking tool.
 
+    Read through the business's appointments (bookings sits above calls and links its
+    appointments to them; calls never imports bookings)."""
     references = {
         str(t.result.get("reference"))
         for t in tools
@@ -290,11 +287,8 @@ def call_appointments(*, call: Call, tools: Any = ()) -> list[Any]:
         and isinstance(t.result, dict)
         and t.result.get("reference")
     }
-    condition = Q(reference__in=references)
-    if any(f.name == "call" for f in Appointment._meta.get_fields()):
-        condition |= Q(call=call)
     return list(
-        Appointment.objects.filter(Q(business_id=call.business_id) & condition)
+        call.business.appointments.filter(Q(reference__in=references) | Q(call=call))
         .select_related("service", "staff")
         .order_by("start")
     )

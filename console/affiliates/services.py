@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -37,9 +38,11 @@ from console.affiliates.models import (
     ReferralClick,
 )
 from console.audit.log import audit_log_write
-from console.billing.models import Invoice
 from console.tenancy.models import Business, Membership, User
 from console.tenancy.services import BusinessError, user_create
+
+if TYPE_CHECKING:  # billing calls the affiliates on an invoice, not the other way
+    from console.billing.models import Invoice
 
 logger = logging.getLogger(__name__)
 

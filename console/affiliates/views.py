@@ -26,9 +26,9 @@ from console.affiliates.services import (
     program_get,
     statement_csv,
 )
-from console.site.signup_limit import TOO_MANY_SIGNUPS, signup_count, signup_refused
-from console.site.views import MODEL_BACKEND
+from console.tenancy.access import MODEL_BACKEND
 from console.tenancy.models import User
+from console.tenancy.signup_limit import TOO_MANY_SIGNUPS, signup_count, signup_refused
 
 
 def program(request: HttpRequest) -> HttpResponse:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
 
 from console.audit.models import AuditEntry
 from console.privacy.client_address import client_ip
-from console.tenancy.models import ApiKey, Business, User
+
+if TYPE_CHECKING:  # the audit log sits below tenancy: it names its models, never imports them
+    from console.tenancy.models import ApiKey, Business, User
 
 
 def audit_log_write(

@@ -18,11 +18,9 @@ from console.billing.models import Plan
 from console.billing.trials import TrialSignupError, business_add_for_owner, trial_start
 from console.privacy.client_address import client_ip
 from console.site.forms import TrialForm
-from console.site.signup_limit import TOO_MANY_SIGNUPS, signup_count, signup_refused
-from console.tenancy.access import SESSION_KEY
+from console.tenancy.access import MODEL_BACKEND, SESSION_KEY
 from console.tenancy.services import TRIAL_DAYS
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+from console.tenancy.signup_limit import TOO_MANY_SIGNUPS, signup_count, signup_refused
 
 
 def _plans() -> QuerySet[Plan]:

@@ -27,6 +27,11 @@ READ_ONLY_MESSAGE = "This business is read-only until it has a plan: nothing was
 Check = Callable[..., bool]
 
 
+# Signing someone in right after creating their account (trial, affiliate): axes's backend
+# needs the request, which `login` does not pass.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 @dataclass(frozen=True)
 class Access:
     user: User
