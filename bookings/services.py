@@ -93,8 +93,10 @@ def _actor_label(by: User | None, api_key: ApiKey | None, source: str) -> str:
 
 
 def customer_upsert(*, business: Business, details: CustomerDetails) -> Customer:
-    """The business's customer with this phone (any format), created or updated.
+    """The business's customer with this phone (any format), or a new one.
 
+    A customer on file keeps their name: a booking never renames them (the desk is asked
+    first, bookings.views.book); an email is only filled in where none was known.
     Raises BookingError(field "customer.phone") for a number that cannot be one.
     """
     try:
@@ -108,15 +110,9 @@ def customer_upsert(*, business: Business, details: CustomerDetails) -> Customer
     for _attempt in range(2):
         customer = Customer.objects.filter(business=business, phone_index=index).first()
         if customer is not None:
-            changed = []
-            if name and customer.name != name:
-                customer.name = name[:150]
-                changed.append("name")
-            if details.email and customer.email != details.email:
+            if details.email and not customer.email:
                 customer.email = details.email
-                changed.append("email")
-            if changed:
-                customer.save(update_fields=changed)
+                customer.save(update_fields=["email"])
             return customer
         try:
             with transaction.atomic():

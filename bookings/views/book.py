@@ -18,7 +18,7 @@ from bookings.forms import BookForm
 from bookings.live import columns_html
 from bookings.matching import service_match
 from bookings.models import Customer, Service
-from bookings.selectors import Slot, services_active, slots_nearest
+from bookings.selectors import Slot, customer_by_phone, services_active, slots_nearest
 from bookings.selectors_book import (
     appointment_panel,
     book_day,
@@ -187,6 +187,11 @@ def _initial(request: HttpRequest, business: Business) -> dict[str, Any]:
     return initial
 
 
+def same_name(a: str, b: str) -> bool:
+    """Names as a person would compare them: case and spacing aside."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _form_context(request: HttpRequest, form: BookForm, **extra: Any) -> dict[str, Any]:
     business = _business(request)
     selected = form["service"].value()
@@ -253,6 +258,14 @@ def book_new(request: HttpRequest) -> HttpResponse:
             return render(request, FORM, _form_context(request, form), status=422)
         customer = found
     else:
+        on_file = customer_by_phone(business=business, phone=data["customer_phone"])
+        if on_file is not None and not same_name(on_file.name, data["customer_name"]):
+            # Never book under someone else's name: offer the customer who has that number.
+            form.add_error(
+                None,
+                f"That number is on file for {on_file.name}. Book for them, or use another number.",
+            )
+            return render(request, FORM, _form_context(request, form, on_file=on_file), status=409)
         customer = CustomerDetails(
             name=data["customer_name"],
             phone=data["customer_phone"],
