@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +39,7 @@ def test_the_address_and_the_export_follow_every_filter(business, manager, signe
     assert "agent=Max" in (export.get_attribute("href") or "")
     with page.expect_download() as download_info:
         export.click()
-    body = open(download_info.value.path(), encoding="utf-8").read()  # noqa: PTH123
+    body = Path(download_info.value.path()).read_text(encoding="utf-8")
     exported = list(csv.DictReader(io.StringIO(body)))
     assert [r["call_id"] for r in exported] == ["gw-book-max"]
 
