@@ -28,6 +28,7 @@ urlpatterns = [
     path("book/a/<int:pk>/move/", panel.move, name="book_move"),
     path("book/a/<int:pk>/cancel/", panel.cancel, name="book_cancel"),
     path("book/a/<int:pk>/status/", panel.status, name="book_status"),
+    path("book/a/<int:pk>/status/undo/", panel.status_undo, name="book_status_undo"),
     path("book/a/<int:pk>/resend/", panel.resend, name="book_resend"),
     # Settings of the book
     path("settings/services/", settings_pages.services_list, name="settings_services"),

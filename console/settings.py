@@ -56,7 +56,8 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ENV=production needs ALLOWED_HOSTS.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in SMS and email; unset, they point at the port `make run` / `serve` listens on.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
@@ -314,6 +315,9 @@ API_MAX_BODY_BYTES = 1024 * 1024
 # GIL. bench/ingest.py (two processes, single events/s, two runs each): 2 threads 238 and
 # 271, 3: 323 and 256, 4: 334 and 307, 8: 302 and 322, 16: 273 and 219.
 HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
+
+# How long the front desk may take back a status change (a mis-tapped no-show), in minutes.
+STATUS_UNDO_MINUTES = env_int("STATUS_UNDO_MINUTES", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from console import health
@@ -68,6 +69,11 @@ urlpatterns = [
     path("billing/checkout/", billing_views.checkout, name="billing_checkout"),
     path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("affiliates/", affiliate_views.program, name="affiliates"),
+    # The printed short form: /affiliate and /affiliate/ in one hop to the program.
+    re_path(
+        r"^affiliate/?$",
+        RedirectView.as_view(pattern_name="affiliates", permanent=True, query_string=True),
+    ),
     path("affiliates/join/", affiliate_views.join, name="affiliate_join"),
     path("affiliates/dashboard/", affiliate_views.dashboard, name="affiliate_dashboard"),
     path("affiliates/statement.csv", affiliate_views.statement, name="affiliate_statement"),

@@ -27,7 +27,7 @@ from bookings.book.pages import (
 from bookings.days import day_parse
 from bookings.matching import service_match
 from bookings.models import Customer, Service
-from bookings.selectors import Slot, services_active, slots_nearest
+from bookings.selectors import Slot, customer_by_phone, services_active, slots_nearest
 from bookings.services import (
     BookingError,
     CustomerDetails,
@@ -130,13 +130,33 @@ def week_grid(request: HttpRequest, staff_pk: int) -> HttpResponse:
 # --- Booking a free time ---------------------------------------------------------------
 
 
-def _service_options(business: Business, query: str) -> list[Any]:
-    services = list(services_active(business=business))
-    if not query.strip():
-        return services
-    result = service_match(query=query, services=services, limit=5)
-    ranked = ([result.match] if result.match else []) + result.alternatives
-    return [m.service for m in ranked]
+def _services_for(business: Business, staff_raw: Any) -> list[Service]:
+    """The active services, or only those the chosen staff member does."""
+    services = services_active(business=business)
+    if staff_raw and str(staff_raw).isdigit():
+        services = services.filter(staff=int(staff_raw), staff__active=True)
+    return list(services)
+
+
+def _service_options(
+    business: Business, query: str, *, staff_raw: Any = None, selected: Any = None
+) -> tuple[list[Service], Service | None]:
+    """The picker's choices, best first, and the confident match of what was typed (checked
+    for the desk). Nothing is ever picked for them otherwise: a booking needs a service
+    chosen. A service already chosen stays in the list, first, whatever the search."""
+    services = _services_for(business, staff_raw)
+    best = None
+    if query.strip():
+        result = service_match(query=query, services=services, limit=5)
+        best = result.match.service if result.match else None
+        ranked = [m.service for m in ([result.match] if result.match else [])]
+        services_shown = ranked + [m.service for m in result.alternatives]
+    else:
+        services_shown = services
+    chosen = next((sv for sv in services if str(sv.pk) == str(selected)), None)
+    if chosen is not None:
+        services_shown = [chosen, *(sv for sv in services_shown if sv.pk != chosen.pk)]
+    return services_shown, best
 
 
 @require_GET
@@ -145,10 +165,19 @@ def service_options(request: HttpRequest) -> HttpResponse:
     """The service picker's choices for what was typed, best first (bookings.matching)."""
     business = _business(request)
     query = request.GET.get("service_query", "")[:100]
+    selected = request.GET.get("service") or None
+    services, best = _service_options(
+        business, query, staff_raw=request.GET.get("staff"), selected=selected
+    )
     return render(
         request,
         f"{FORM}#service-options",
-        {"services": _service_options(business, query), "query": query, "selected": None},
+        {
+            "services": services,
+            "query": query,
+            "selected": selected if any(str(sv.pk) == selected for sv in services) else None,
+            "best": best,
+        },
     )
 
 
@@ -187,6 +216,11 @@ def _initial(request: HttpRequest, business: Business) -> dict[str, Any]:
     return initial
 
 
+def same_name(a: str, b: str) -> bool:
+    """Names as a person would compare them: case and spacing aside."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _form_context(request: HttpRequest, form: BookForm, **extra: Any) -> dict[str, Any]:
     business = _business(request)
     selected = form["service"].value()
@@ -194,9 +228,12 @@ def _form_context(request: HttpRequest, form: BookForm, **extra: Any) -> dict[st
     customer_raw = form["customer"].value()
     if customer_raw and str(customer_raw).isdigit():
         picked = Customer.objects.filter(business=business, pk=int(customer_raw)).first()
+    services, _best = _service_options(
+        business, "", staff_raw=form["staff"].value(), selected=selected
+    )
     return {
         "form": form,
-        "services": list(services_active(business=business)),
+        "services": services,
         "selected": str(selected) if selected else None,
         "picked": picked,
         "can_override": request.access.can(can_manage_business),  # type: ignore[attr-defined]
@@ -253,6 +290,14 @@ def book_new(request: HttpRequest) -> HttpResponse:
             return render(request, FORM, _form_context(request, form), status=422)
         customer = found
     else:
+        on_file = customer_by_phone(business=business, phone=data["customer_phone"])
+        if on_file is not None and not same_name(on_file.name, data["customer_name"]):
+            # Never book under someone else's name: offer the customer who has that number.
+            form.add_error(
+                None,
+                f"That number is on file for {on_file.name}. Book for them, or use another number.",
+            )
+            return render(request, FORM, _form_context(request, form, on_file=on_file), status=409)
         customer = CustomerDetails(
             name=data["customer_name"],
             phone=data["customer_phone"],

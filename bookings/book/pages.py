@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from bookings.models import (
     Appointment,
@@ -27,7 +28,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.selectors import appointment_by_reference, customer_by_phone
-from bookings.services import TRANSITIONS
+from bookings.services import status_allowed, status_change_undoable
 from console.privacy.phones import phone_mask
 from console.tenancy.models import Business
 
@@ -360,6 +361,7 @@ class Panel:
     history: list[HistoryRow]
     next_statuses: list[tuple[str, str]]  # (status, label) it may move to now
     call_url: str | None
+    undo_label: str = ""  # the status change the desk may still take back, e.g. "No-show"
 
     @property
     def dom_id(self) -> str:
@@ -408,6 +410,9 @@ def _history_row(change: AppointmentChange, tz: ZoneInfo) -> HistoryRow:
     elif change.action == "status":
         was, now = str(before.get("status", "?")), str(after.get("status", "?"))
         what = f"{statuses.get(was, was)} → {statuses.get(now, now)}"
+    elif change.action == "status_undone":
+        was, now = str(before.get("status", "?")), str(after.get("status", "?"))
+        what = f"Undone: {statuses.get(was, was)} → {statuses.get(now, now)}"
     elif change.action == "resent":
         what = "Confirmation sent again"
     else:
@@ -438,15 +443,22 @@ def _call_url(appointment: Appointment) -> str | None:
     return None
 
 
-def appointment_panel(*, appointment: Appointment) -> Panel:
+def appointment_panel(*, appointment: Appointment, now: datetime | None = None) -> Panel:
+    now = now or timezone.now()
     tz = appointment.business.tz
-    allowed = TRANSITIONS.get(appointment.status, set())
+    undoable = status_change_undoable(appointment=appointment, now=now)
+    statuses = dict(Appointment.Status.choices)
     return Panel(
         appointment=appointment,
         local_start=appointment.start.astimezone(tz),
         local_end=appointment.end.astimezone(tz),
         phone_masked=phone_mask(appointment.customer.phone),
         history=[_history_row(c, tz) for c in appointment_changes(appointment=appointment)],
-        next_statuses=[(s, label) for s, label in STATUS_ACTIONS.items() if s in allowed],
+        next_statuses=[
+            (s, label)
+            for s, label in STATUS_ACTIONS.items()
+            if status_allowed(appointment=appointment, status=s, now=now)
+        ],
         call_url=_call_url(appointment),
+        undo_label=str(statuses.get(appointment.status, "")) if undoable else "",
     )

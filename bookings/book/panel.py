@@ -23,6 +23,7 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
     appointment_status_set,
+    appointment_status_undo,
 )
 from console.tenancy.access import business_view
 from console.tenancy.models import Business
@@ -186,6 +187,26 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     changed = _reload(changed)
     return _render(
         request, changed, notice=f"Marked {changed.get_status_display().lower()}.", changed=True
+    )
+
+
+@require_POST
+@business_view()
+def status_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = appointment_get(business=_business(request), pk=pk)
+    try:
+        restored = appointment_status_undo(
+            appointment=appointment,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except BookingError as exc:
+        return _render(request, appointment, error=exc.message, status=exc.status)
+    restored = _reload(restored)
+    return _render(
+        request,
+        restored,
+        notice=f"Undone: {restored.get_status_display().lower()} again.",
+        changed=True,
     )
 
 

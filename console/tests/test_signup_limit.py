@@ -10,8 +10,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from console.privacy.client_address import client_ip
-from console.tenancy.signup_limit import TOO_MANY_SIGNUPS
 from console.tenancy.models import Business, User
+from console.tenancy.signup_limit import TOO_MANY_SIGNUPS
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
 from console.tests.test_trial_signup import FORM
 
