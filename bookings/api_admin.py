@@ -331,7 +331,7 @@ def _count(data: Any) -> int:
 
 
 def _personal_data_read(
-    request: Request, action: str, *, count: int, obj: Customer | None = None
+    request: Request, action: str, *, count: int, obj: Customer | Appointment | None = None
 ) -> None:
     """Full phone numbers went out: who read how many is in the audit log (as for reveals)."""
     audit_log_write(
@@ -491,7 +491,9 @@ class AppointmentList(AdminView):
             appointments = (
                 appointments.filter(customer=customer) if customer else appointments.none()
             )
-        return self.page(appointments.order_by("start", "id"), _full)
+        response = self.page(appointments.order_by("start", "id"), _full)
+        _personal_data_read(request, "appointments.listed", count=_count(response.data))
+        return response
 
     def post(self, request: Request) -> Response:
         business = self.business
@@ -530,7 +532,9 @@ class AppointmentDetail(AdminView):
         return appointment
 
     def get(self, request: Request, reference: str) -> Response:
-        return Response(_full(self.get_object()))
+        appointment = self.get_object()
+        _personal_data_read(request, "appointments.read", count=1, obj=appointment)
+        return Response(_full(appointment))
 
     def patch(self, request: Request, reference: str) -> Response:
         """`start` (and/or `staff`) moves it; `status` changes its status or cancels it."""
