@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from bookings import catalog
 from bookings.api_tools import AwareDateTimeField, FlexibleId, service_resolve, staff_resolve
 from bookings.catalog import HoursInterval
+from bookings.days import FAR_OFF, day_within_reach
 from bookings.models import (
     Appointment,
     Customer,
@@ -475,6 +476,8 @@ class AppointmentList(AdminView):
                 raise ApiError(
                     400, "invalid", "date is YYYY-MM-DD.", fields={"date": "bad"}
                 ) from None
+            if not day_within_reach(day):
+                raise ApiError(400, "invalid", FAR_OFF, fields={"date": FAR_OFF})
             start = datetime.combine(day, time(0), tzinfo=business.tz).astimezone(UTC)
             end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.tz)
             appointments = appointments.filter(start__gte=start, start__lt=end)

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from bookings.catalog import HoursInterval
+from bookings.days import FAR_OFF, DayField, moment_within_reach
 from bookings.models import Appointment, Service, StaffException, StaffMember
 from console.models import Business
 
@@ -34,7 +35,7 @@ class BookForm(_BusinessForm):
         required=False,
         empty_label="Anyone free",
     )
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     customer_name = forms.CharField(max_length=150, required=False, label="Name")
@@ -74,7 +75,7 @@ class BookForm(_BusinessForm):
 class MoveForm(_BusinessForm):
     """Reschedule: a slot picked from the free list, or where the block was dropped."""
 
-    date = forms.DateField()
+    date = DayField()
     time = forms.TimeField()
     staff = forms.ModelChoiceField(queryset=StaffMember.objects.none(), required=False)
     override_rules = forms.BooleanField(required=False)
@@ -212,6 +213,8 @@ class ExceptionForm(_BusinessForm):
             if data.get(key) is not None:
                 # datetime-local has no zone: it is the business's wall clock.
                 data[key] = data[key].replace(tzinfo=self.business.tz)
+                if not moment_within_reach(data[key]):
+                    self.add_error(key, FAR_OFF)  # also removes it from the data
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             self.add_error("end", "Must be after the start.")
         return data
