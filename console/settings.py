@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "console.api.json_replies.ApiJsonRepliesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.api.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
