@@ -84,8 +84,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "console.api.json_replies.ApiJsonRepliesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.api.middleware.ApiBodyLimitMiddleware",
+    "console.nul_input.NulInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -91,8 +92,14 @@ urlpatterns = [
     path("affiliates/payouts.csv", affiliate_views.staff_payouts_csv, name="affiliate_payouts_csv"),
     # API
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # Read-only documents: any other method is a 405 (made JSON by ApiJsonRepliesMiddleware);
+    # the docs view's own 405 failed to render (it has no template for errors): a 500.
+    path("api/schema/", require_safe(SpectacularAPIView.as_view()), name="api_schema"),
+    path(
+        "api/docs/",
+        require_safe(SpectacularSwaggerView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
     re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG
     # Pages of the apps
     path("", include("calls.urls")),

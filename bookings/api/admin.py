@@ -22,6 +22,7 @@ from bookings.api.representations import appointment_json, slot_json
 from bookings.api.tools import AwareDateTimeField, FlexibleId, service_resolve, staff_resolve
 from bookings.catalog import services as catalog
 from bookings.catalog.services import HoursInterval
+from bookings.days import FAR_OFF, day_within_reach
 from bookings.models import (
     Appointment,
     Customer,
@@ -331,7 +332,7 @@ def _count(data: Any) -> int:
 
 
 def _personal_data_read(
-    request: Request, action: str, *, count: int, obj: Customer | None = None
+    request: Request, action: str, *, count: int, obj: Customer | Appointment | None = None
 ) -> None:
     """Full phone numbers went out: who read how many is in the audit log (as for reveals)."""
     audit_log_write(
@@ -475,6 +476,8 @@ class AppointmentList(AdminView):
                 raise ApiError(
                     400, "invalid", "date is YYYY-MM-DD.", fields={"date": "bad"}
                 ) from None
+            if not day_within_reach(day):
+                raise ApiError(400, "invalid", FAR_OFF, fields={"date": FAR_OFF})
             start = datetime.combine(day, time(0), tzinfo=business.tz).astimezone(UTC)
             end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.tz)
             appointments = appointments.filter(start__gte=start, start__lt=end)
@@ -491,7 +494,9 @@ class AppointmentList(AdminView):
             appointments = (
                 appointments.filter(customer=customer) if customer else appointments.none()
             )
-        return self.page(appointments.order_by("start", "id"), _full)
+        response = self.page(appointments.order_by("start", "id"), _full)
+        _personal_data_read(request, "appointments.listed", count=_count(response.data))
+        return response
 
     def post(self, request: Request) -> Response:
         business = self.business
@@ -530,7 +535,9 @@ class AppointmentDetail(AdminView):
         return appointment
 
     def get(self, request: Request, reference: str) -> Response:
-        return Response(_full(self.get_object()))
+        appointment = self.get_object()
+        _personal_data_read(request, "appointments.read", count=1, obj=appointment)
+        return Response(_full(appointment))
 
     def patch(self, request: Request, reference: str) -> Response:
         """`start` (and/or `staff`) moves it; `status` changes its status or cancels it."""

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from bookings.catalog.forms import BusinessBoundForm
+from bookings.days import DayField
 from bookings.models import Appointment, Service, StaffMember
 from console.tenancy.models import Business
 
@@ -24,7 +25,7 @@ class BookForm(BusinessBoundForm):
         required=False,
         empty_label="Anyone free",
     )
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     customer_name = forms.CharField(max_length=150, required=False, label="Name")
@@ -64,7 +65,7 @@ class BookForm(BusinessBoundForm):
 class MoveForm(BusinessBoundForm):
     """Reschedule: a slot picked from the free list, or where the block was dropped."""
 
-    date = forms.DateField()
+    date = DayField()
     time = forms.TimeField()
     staff = forms.ModelChoiceField(queryset=StaffMember.objects.none(), required=False)
     override_rules = forms.BooleanField(required=False)

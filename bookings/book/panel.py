@@ -3,17 +3,18 @@ an appointment (move, cancel, status, resend), each through bookings.services.""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings.book.forms import CancelForm, MoveForm, StatusForm
 from bookings.book.live import columns_html
 from bookings.book.pages import appointment_get, appointment_panel
 from bookings.confirmations import appointment_confirmation_resend
+from bookings.days import day_parse
 from bookings.models import Appointment, StaffMember
 from bookings.selectors import availability_list, slots_nearest, staff_for_service
 from bookings.services import (
@@ -80,10 +81,12 @@ def free_slots(request: HttpRequest, pk: int) -> HttpResponse:
     business = _business(request)
     appointment = appointment_get(business=business, pk=pk)
     tz = business.tz
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = appointment.start.astimezone(tz).date()
+    # A malformed or far-off date shows the appointment's own day.
+    day = day_parse(
+        request.GET.get("date"),
+        default=appointment.start.astimezone(tz).date(),
+        today=timezone.now().astimezone(tz).date(),
+    )
     staff_raw = request.GET.get("staff", "")
     staff = (
         StaffMember.objects.filter(business=business, pk=int(staff_raw)).first()

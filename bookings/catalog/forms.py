@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from bookings.catalog.services import HoursInterval
+from bookings.days import FAR_OFF, moment_within_reach
 from bookings.models import Service, StaffException
 from console.tenancy.models import Business
 
@@ -125,6 +126,8 @@ class ExceptionForm(BusinessBoundForm):
             if data.get(key) is not None:
                 # datetime-local has no zone: it is the business's wall clock.
                 data[key] = data[key].replace(tzinfo=self.business.tz)
+                if not moment_within_reach(data[key]):
+                    self.add_error(key, FAR_OFF)  # also removes it from the data
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             self.add_error("end", "Must be after the start.")
         return data

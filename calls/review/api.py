@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.days import FAR_OFF, day_within_reach
 from calls.models import Call, CallAnalysis, CallReview
 from calls.review.selectors import call_review_data
 from calls.review.services import transcript_reveal
@@ -39,6 +40,8 @@ class CallsQuery(serializers.Serializer):
             parsed = None
         if parsed is None:
             raise serializers.ValidationError("An ISO 8601 date or date-time.")
+        if not day_within_reach(parsed.date()):
+            raise serializers.ValidationError(FAR_OFF)
         if len(value) == 10:  # a date: the whole day, in the business's zone
             tz = self.context["business"].tz
             day = parsed.date()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from bookings.days import DayField
 from calls.models import Call, CallAnalysis
 from calls.review.selectors import SORTS, CallFilters
 from console.privacy.phones import InvalidPhoneNumber, phone_to_e164
@@ -33,12 +34,8 @@ def _yes_no(value: str) -> bool | None:
 
 
 class CallFilterForm(forms.Form):
-    since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DayField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = DayField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     agent = forms.CharField(required=False, max_length=120, label="Agent")
     channel = forms.ChoiceField(required=False, choices=[("", "Any"), *Call.Channel.choices])
     intent = forms.ChoiceField(required=False, choices=[("", "Any"), *CallAnalysis.Intent.choices])

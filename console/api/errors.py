@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -118,5 +119,6 @@ def json_error(status_code: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(error_body(code, message), status=status_code)
 
 
+@csrf_exempt  # an unknown API path is a 404 for every method, not a CSRF refusal
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return json_error(404, "not_found", "No such resource.")
