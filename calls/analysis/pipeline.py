@@ -179,6 +179,7 @@ def calls_unanalysed(
     business_id: int | None = None,
     version: str | None = None,
     ended_before: datetime | None = None,
+    ended_after: datetime | None = None,
     limit: int | None = None,
 ) -> list[int]:
     """Ended calls (pks, oldest first) with no analysis by `version` (the configured
@@ -188,6 +189,8 @@ def calls_unanalysed(
     )
     if ended_before is not None:
         calls = calls.filter(ended_at__lt=ended_before)
+    if ended_after is not None:
+        calls = calls.filter(ended_at__gte=ended_after)
     if business_id is not None:
         calls = calls.filter(business_id=business_id)
     pks = calls.order_by("ended_at", "pk").values_list("pk", flat=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from calls.analysis.llm import REPLY_SCHEMA
 from calls.analysis.pipeline import analysis_run, call_analyze, calls_unanalysed
 from calls.analysis.types import CallInput, Line
 from calls.models import CallAnalysis
+from calls.tasks import calls_analysis_sweep
 from calls.tests.llm_fixtures import (  # noqa: F401
     API_KEY,
     FakeModel,
@@ -317,3 +319,19 @@ def test_the_offline_engine_calls_no_model(business, settings) -> None:
     analysis = CallAnalysis.objects.get(call=call)
     assert analysis.details["engine"] == {"answered": "offline"}
     assert analysis.analyzer_version == ANALYZER_VERSION
+
+
+def test_switching_to_the_model_sends_it_no_old_call_through_the_sweep(
+    business, fake_model: FakeModel, settings
+) -> None:
+    settings.ANALYSIS_ENGINE = "offline"
+    now = datetime.now(UTC)
+    old = finished_call(business, "gw-old", BOOKING, start=now - timedelta(days=3))
+    recent = finished_call(business, "gw-recent", BOOKING, start=now - timedelta(minutes=30))
+    settings.ANALYSIS_ENGINE = "llm"
+    assert calls_analysis_sweep() == 1
+    assert len(fake_model.requests) == 1
+    current = dict(
+        CallAnalysis.objects.filter(is_current=True).values_list("call_id", "analyzer_version")
+    )
+    assert current == {old.pk: ANALYZER_VERSION, recent.pk: "llm-1:test-model"}
