@@ -68,6 +68,13 @@ def engine_answer(call: CallInput, *, baa_covered: bool) -> EngineAnswer:
         "offline_version": ANALYZER_VERSION,
         "sent": "original" if baa_covered else "redacted",
     }
+    if not any(line.text.strip() for line in call.lines if line.speaker == "caller"):
+        # Nothing the caller said: nothing for the model to understand, nothing to pay for.
+        return EngineAnswer(
+            result=offline,
+            engine=OFFLINE,
+            details={"answered": OFFLINE, **details, "fallback": "no caller speech"},
+        )
     try:
         reply = model_reply_fetch(llm_prompt_build(call, offline, baa_covered=baa_covered))
         merged = analysis_merge(offline, reply, call=call, baa_covered=baa_covered)

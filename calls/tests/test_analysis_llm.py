@@ -335,3 +335,10 @@ def test_switching_to_the_model_sends_it_no_old_call_through_the_sweep(
         CallAnalysis.objects.filter(is_current=True).values_list("call_id", "analyzer_version")
     )
     assert current == {old.pk: ANALYZER_VERSION, recent.pk: "llm-1:test-model"}
+
+
+def test_a_call_where_the_caller_said_nothing_is_not_sent(fake_model: FakeModel) -> None:
+    silent = CallInput(lines=(Line("agent", "Thanks for calling, how can I help?"),))
+    answer = engine_answer(silent, baa_covered=False)
+    assert fake_model.requests == []
+    assert answer.details["fallback"] == "no caller speech"
