@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from calls.analysis import ANALYZER_VERSION
 from calls.analysis.engines import engine_answer
@@ -342,3 +343,17 @@ def test_a_call_where_the_caller_said_nothing_is_not_sent(fake_model: FakeModel)
     answer = engine_answer(silent, baa_covered=False)
     assert fake_model.requests == []
     assert answer.details["fallback"] == "no caller speech"
+
+
+def test_the_review_page_says_when_the_model_failed_and_the_offline_answer_stands(
+    business, manager, client_for, fake_model: FakeModel
+) -> None:
+    fake_model.status = 502
+    call = finished_call(business, "gw-1", BOOKING)
+    page = client_for(manager).get(reverse("call_review", args=[call.pk])).content.decode()
+    assert "llm-1:test-model" in page
+    assert "the model failed (HTTP 502): offline answer" in page
+    fake_model.status = 200
+    call_analyze(call_pk=call.pk)
+    page = client_for(manager).get(reverse("call_review", args=[call.pk])).content.decode()
+    assert "engine-fallback" not in page
