@@ -33,6 +33,11 @@ def env_int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -275,6 +280,25 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 
+# --- Call analysis --------------------------------------------------------------------
+# offline: the embedded engine (calls.analysis). llm: an OpenAI-compatible chat endpoint
+# (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama) answers, the offline engine's safety layer
+# stays on top and its result is the fallback on any failure (calls/analysis/engines.py).
+ANALYSIS_ENGINE = env_str("ANALYSIS_ENGINE", "offline")
+if ANALYSIS_ENGINE not in {"offline", "llm"}:
+    raise ImproperlyConfigured("ANALYSIS_ENGINE must be offline or llm.")
+LLM_BASE_URL = env_str("LLM_BASE_URL", "https://api.openai.com/v1")
+LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
+LLM_API_KEY = env_str("LLM_API_KEY")
+# Per attempt; an analysis waits at most (1 + retries) x timeout plus the backoff between.
+LLM_TIMEOUT_S = env_float("LLM_TIMEOUT_S", 20.0)
+LLM_MAX_RETRIES = max(0, min(5, env_int("LLM_MAX_RETRIES", 2)))
+if ANALYSIS_ENGINE == "llm" and not (LLM_BASE_URL and LLM_MODEL and LLM_API_KEY):
+    raise ImproperlyConfigured(
+        "ANALYSIS_ENGINE=llm needs LLM_BASE_URL, LLM_MODEL and LLM_API_KEY "
+        "(a server that takes no key accepts any value)."
+    )
+
 # --- Email and SMS -------------------------------------------------------------------
 # Development prints emails; production sends them (SMTP): never reset links in the logs.
 EMAIL_BACKEND = env_str(
@@ -395,5 +419,9 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
         # Eager Celery (no Redis) would log every task it runs inline.
         "celery.app.trace": {"level": "WARNING"},
+        # The model client's debug lines carry request details: never the transcript or key.
+        "openai": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+        "httpcore2": {"level": "WARNING"},
     },
 }

@@ -2,7 +2,7 @@
 
 `analysis_run` is pure (CallInput → AnalysisResult): the evaluation command and the tests
 use it directly. `call_analyze` loads a call, runs it and writes one CallAnalysis row per
-call and ANALYZER_VERSION (a re-run updates that row; a new version adds a row and becomes
+call and analyzer version (a re-run updates that row; a new version adds a row and becomes
 the current one), so running it twice, or a retried task, never duplicates anything.
 """
 
@@ -14,7 +14,7 @@ from functools import partial
 
 from django.db import transaction
 
-from calls.analysis import ANALYZER_VERSION
+from calls.analysis.engines import engine_answer, engine_values, engine_version
 from calls.analysis.escalation import Escalation, escalation_decide
 from calls.analysis.intent import Intent, intent_classify
 from calls.analysis.lead_score import LeadScore, booked_in_call, lead_score_compute
@@ -89,13 +89,15 @@ def call_input_build(call: Call) -> CallInput:
     )
 
 
-def call_analyze(*, call_pk: int, version: str = ANALYZER_VERSION) -> CallAnalysis | None:
-    """Analyse the call and store the result; None if the call is gone or not ended."""
+def call_analyze(*, call_pk: int, version: str | None = None) -> CallAnalysis | None:
+    """Analyse the call with the configured engine (engines.py) and store the result; None
+    if the call is gone or not ended."""
     call = Call.objects.select_related("business").filter(pk=call_pk).first()
     if call is None or call.status != Call.Status.ENDED:
         return None
-    result = analysis_run(call_input_build(call))
-    values = analysis_values(result)
+    version = version or engine_version()
+    answer = engine_answer(call_input_build(call), baa_covered=call.business.llm_baa_covered)
+    values = engine_values(answer)
     with transaction.atomic():
         # Lock the call so two workers analysing it at once write one row, one current.
         Call.objects.select_for_update().filter(pk=call.pk).first()
@@ -173,16 +175,20 @@ def analysis_values(result: AnalysisResult) -> dict[str, object]:
 def calls_unanalysed(
     *,
     business_id: int | None = None,
-    version: str = ANALYZER_VERSION,
+    version: str | None = None,
     ended_before: datetime | None = None,
+    ended_after: datetime | None = None,
     limit: int | None = None,
 ) -> list[int]:
-    """Ended calls (pks, oldest first) with no analysis by `version`."""
+    """Ended calls (pks, oldest first) with no analysis by `version` (the configured
+    engine's by default)."""
     calls = Call.objects.filter(status=Call.Status.ENDED).exclude(
-        analyses__analyzer_version=version
+        analyses__analyzer_version=version or engine_version()
     )
     if ended_before is not None:
         calls = calls.filter(ended_at__lt=ended_before)
+    if ended_after is not None:
+        calls = calls.filter(ended_at__gte=ended_after)
     if business_id is not None:
         calls = calls.filter(business_id=business_id)
     pks = calls.order_by("ended_at", "pk").values_list("pk", flat=True)

@@ -25,8 +25,14 @@ class BusinessForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = ["name", "timezone", "default_region"]
+        fields = ["name", "timezone", "default_region", "llm_baa_covered"]
         labels = {"default_region": "Country for phone numbers (ISO code)"}
+
+    def __init__(self, *args: Any, can_set_baa: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Whether a provider is covered is the owner's legal call, not a manager's.
+        if not can_set_baa:
+            del self.fields["llm_baa_covered"]
 
     def clean_default_region(self) -> str:
         return str(self.cleaned_data["default_region"]).upper()

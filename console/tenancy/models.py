@@ -93,6 +93,17 @@ class Business(models.Model):
     min_notice_minutes = models.PositiveIntegerField(default=60)
     max_advance_days = models.PositiveSmallIntegerField(default=90)
     cancellation_window_hours = models.PositiveSmallIntegerField(default=24)
+    # With ANALYSIS_ENGINE=llm the model sees only the redacted transcript unless the business
+    # has a business associate agreement (or its local equivalent) covering that provider.
+    llm_baa_covered = models.BooleanField(
+        "Analysis model provider is covered by our BAA",
+        default=False,
+        help_text=(
+            "Only tick this if your business associate agreement covers the analysis model's "
+            "provider: it then sees the original transcript, names and numbers included. "
+            "Otherwise it only ever sees the redacted transcript."
+        ),
+    )
     # Plan and trial state.
     plan = models.ForeignKey("console.Plan", null=True, blank=True, on_delete=models.PROTECT)
     subscription_status = models.CharField(

@@ -20,6 +20,11 @@ def can_manage_api_keys(role: str | None, *, platform_staff: bool = False) -> bo
     return platform_staff or role == Role.OWNER
 
 
+def can_set_provider_baa(role: str | None, *, platform_staff: bool = False) -> bool:
+    """Declare that the analysis model's provider is covered by the business's BAA."""
+    return platform_staff or role == Role.OWNER
+
+
 def can_read_audit_log(role: str | None, *, platform_staff: bool = False) -> bool:
     return platform_staff or role == Role.OWNER
 

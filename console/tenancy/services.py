@@ -157,7 +157,8 @@ def business_update(
     api_key: ApiKey | None = None,
     request: HttpRequest | None = None,
 ) -> Business:
-    before = {field: getattr(business, field) for field in changes}
+    # From the database: a bound ModelForm has already written its values onto `business`.
+    before = Business.objects.filter(pk=business.pk).values(*changes).get()
     for field, value in changes.items():
         setattr(business, field, value)
     business.full_clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -33,20 +34,29 @@ def _access(request: HttpRequest) -> Access:
 def business_settings(request: HttpRequest) -> HttpResponse:
     access = _access(request)
     can_edit = access.can(roles.can_manage_business)
-    form = BusinessForm(request.POST or None, instance=access.business)
+    form = BusinessForm(
+        request.POST or None,
+        instance=access.business,
+        can_set_baa=access.can(roles.can_set_provider_baa),
+    )
     if request.method == "POST":
         if not can_edit:
             return HttpResponse("Your role cannot change the business.", status=403)
         if form.is_valid():
             business_update(
                 business=access.business,
-                changes={f: form.cleaned_data[f] for f in form.Meta.fields},
+                changes={f: form.cleaned_data[f] for f in form.fields},
                 by=access.user,
                 request=request,
             )
             messages.success(request, "Saved.")
             return redirect("settings_business")
-    return render(request, "console/settings_business.html", {"form": form, "can_edit": can_edit})
+    analysis_model = settings.LLM_MODEL if settings.ANALYSIS_ENGINE == "llm" else ""
+    return render(
+        request,
+        "console/settings_business.html",
+        {"form": form, "can_edit": can_edit, "analysis_model": analysis_model},
+    )
 
 
 def _membership(access: Access, pk: int) -> Membership:
