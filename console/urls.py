@@ -10,6 +10,7 @@ from console.affiliates import views as affiliate_views
 from console.api.business import BusinessView
 from console.api.errors import api_not_found
 from console.billing import views as billing_views
+from console.observability import views as observability
 from console.site import views as public
 from console.tenancy.views import accounts, settings
 
@@ -27,6 +28,7 @@ api_v1 = [
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("readyz", health.readyz, name="readyz"),
     # Sign-in
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
