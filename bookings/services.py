@@ -36,6 +36,8 @@ from console.encryption import blind_index
 from console.models import ApiKey, Business, User
 from console.phones import InvalidPhoneNumber, phone_to_e164
 
+NOTES_MAX = 2000  # an appointment's notes (bookings.forms and both APIs cap them the same)
+
 # --- Errors ---------------------------------------------------------------------------
 
 
@@ -275,6 +277,8 @@ def appointment_book(
     """
     now = now or timezone.now()
     start = _aware(start).replace(microsecond=0)
+    if len(notes) > NOTES_MAX:
+        raise BookingError(f"Notes can be at most {NOTES_MAX} characters.", field_name="notes")
     if service.business_id != business.pk:
         raise BookingError("No such service.", field_name="service")
     if not service.active:
