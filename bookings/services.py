@@ -36,6 +36,8 @@ from console.privacy.encryption import blind_index
 from console.privacy.phones import InvalidPhoneNumber, phone_to_e164
 from console.tenancy.models import ApiKey, Business, User
 
+NOTES_MAX = 2000  # an appointment's notes (bookings.forms and both APIs cap them the same)
+
 # --- Errors ---------------------------------------------------------------------------
 
 
@@ -270,6 +272,8 @@ def appointment_book(
     """
     now = now or timezone.now()
     start = _aware(start).replace(microsecond=0)
+    if len(notes) > NOTES_MAX:
+        raise BookingError(f"Notes can be at most {NOTES_MAX} characters.", field_name="notes")
     if service.business_id != business.pk:
         raise BookingError("No such service.", field_name="service")
     if not service.active:

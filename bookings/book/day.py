@@ -26,7 +26,7 @@ from bookings.book.pages import (
 )
 from bookings.days import day_parse
 from bookings.matching import service_match
-from bookings.models import Customer, Service
+from bookings.models import Appointment, Customer, Service
 from bookings.selectors import Slot, customer_by_phone, services_active, slots_nearest
 from bookings.services import (
     BookingError,
@@ -58,9 +58,18 @@ def day_param(request: HttpRequest, business: Business) -> date:
     return day_parse(request.GET.get("date"), default=today, today=today)
 
 
-def _open_appointment(request: HttpRequest) -> int | None:
+def _open_appointment(request: HttpRequest, context: dict[str, Any]) -> None:
+    """?appt=<id> opens that appointment's panel, if it is in this business's book; an old or
+    foreign link says so in the panel instead of answering the panel's request with a 404."""
     raw = request.GET.get("appt", "")
-    return int(raw) if raw.isdigit() else None
+    if not raw:
+        return
+    found = (
+        raw.isdigit()
+        and Appointment.objects.filter(business=_business(request), pk=int(raw)).exists()
+    )
+    context["open_appointment"] = int(raw) if found else None
+    context["stale_link"] = not found
 
 
 def _day_context(request: HttpRequest, day: date) -> dict[str, Any]:
@@ -81,7 +90,7 @@ def _day_context(request: HttpRequest, day: date) -> dict[str, Any]:
 def day_view(request: HttpRequest) -> HttpResponse:
     day = day_param(request, _business(request))
     context = _day_context(request, day)
-    context["open_appointment"] = _open_appointment(request)
+    _open_appointment(request, context)
     return render(request, DAY, context)
 
 
@@ -117,7 +126,7 @@ def _week_context(request: HttpRequest, staff_pk: int) -> dict[str, Any]:
 @business_view()
 def week_view(request: HttpRequest, staff_pk: int) -> HttpResponse:
     context = _week_context(request, staff_pk)
-    context["open_appointment"] = _open_appointment(request)
+    _open_appointment(request, context)
     return render(request, DAY, context)
 
 

@@ -10,6 +10,7 @@ from django import forms
 from bookings.catalog.forms import BusinessBoundForm
 from bookings.days import DayField
 from bookings.models import Appointment, Service, StaffMember
+from bookings.services import NOTES_MAX
 from console.tenancy.models import Business
 
 
@@ -32,7 +33,10 @@ class BookForm(BusinessBoundForm):
     customer_phone = forms.CharField(max_length=40, required=False, label="Phone")
     customer_email = forms.EmailField(required=False, label="Email")
     notes = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"Notes can be at most {NOTES_MAX} characters."},
     )
     override_rules = forms.BooleanField(
         required=False,

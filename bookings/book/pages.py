@@ -311,6 +311,21 @@ def _appointments(business: Business) -> QuerySet[Appointment]:
     )
 
 
+def customers_by_phone_digits(*, business: Business, query: str) -> list[Customer]:
+    """Customers whose number ends with the digits typed: the last four, or a number without
+    its country code (07700 900121 for +44 7700 900121; the trunk 0 dropped). Numbers are
+    encrypted: the clear last four narrow it down, the few candidates are compared whole."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) < 4 or sum(ch.isalpha() for ch in query):
+        return []
+    exact = customer_by_phone(business=business, phone=query) if len(digits) >= 6 else None
+    if exact is not None:
+        return [exact]
+    tails = {digits, digits.lstrip("0")} - {""}
+    candidates = Customer.objects.filter(business=business, phone_last4=digits[-4:])
+    return [c for c in candidates.order_by("name")[:200] if any(c.phone.endswith(t) for t in tails)]
+
+
 def book_search(*, business: Business, query: str, limit: int = 50) -> SearchResult:
     """A reference (as forgiving as the tools API), a phone number, or part of a name."""
     query = " ".join((query or "").split())[:100]
@@ -319,11 +334,12 @@ def book_search(*, business: Business, query: str, limit: int = 50) -> SearchRes
     found = appointment_by_reference(business=business, reference=query)
     if found is not None:
         return SearchResult(query, "reference", [found], [found.customer])
-    if sum(ch.isdigit() for ch in query) >= 6:
-        customer = customer_by_phone(business=business, phone=query)
-        if customer is not None:
-            rows = list(_appointments(business).filter(customer=customer).order_by("-start"))
-            return SearchResult(query, "phone", rows[:limit], [customer])
+    by_phone = customers_by_phone_digits(business=business, query=query)
+    if by_phone:
+        rows = list(
+            _appointments(business).filter(customer__in=by_phone).order_by("-start")[:limit]
+        )
+        return SearchResult(query, "phone", rows, by_phone[:limit])
     customers = list(
         Customer.objects.filter(business=business, name__icontains=query).order_by("name")[:limit]
     )
@@ -340,10 +356,9 @@ def customers_find(*, business: Business, query: str, limit: int = 8) -> list[Cu
     query = " ".join((query or "").split())[:100]
     if len(query) < 2:
         return []
-    if sum(ch.isdigit() for ch in query) >= 6:
-        customer = customer_by_phone(business=business, phone=query)
-        if customer is not None:
-            return [customer]
+    by_phone = customers_by_phone_digits(business=business, query=query)
+    if by_phone:
+        return by_phone[:limit]
     return list(
         Customer.objects.filter(business=business, name__icontains=query).order_by("name")[:limit]
     )

@@ -421,3 +421,43 @@ def test_the_chosen_service_stays_checked_after_an_error_and_through_a_search(
     ).content.decode()
     assert f'value="{manicure.pk}" checked' in options
     assert f'value="{haircut.pk}"' in options
+
+
+def test_a_note_over_the_limit_is_refused_with_a_message_and_books_nothing(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:00",
+        customer_name="Dana Jones",
+        customer_phone="(415) 555-0199",
+        notes="x" * 10_000,
+    )
+    assert response.status_code == 422
+    assert "Notes can be at most 2000 characters." in response.content.decode()
+    assert not Appointment.objects.filter(business=business).exists()
+
+
+def test_an_old_or_foreign_appointment_link_says_so_instead_of_a_404(
+    client_for, front_desk: User, outsider: User, business: Business, haircut, ana, monday
+) -> None:
+    ours = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    # The outsider's book, opened with our appointment's id (a stale or pasted link).
+    response = client_for(outsider).get(reverse("book_day"), {"appt": ours.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="stale-link"' in html
+    assert reverse("book_panel", args=[ours.pk]) not in html
+    # Our own book opens it as before.
+    own = client_for(front_desk).get(reverse("book_day"), {"appt": ours.pk}).content.decode()
+    assert reverse("book_panel", args=[ours.pk]) in own
+    assert 'data-testid="stale-link"' not in own

@@ -80,9 +80,11 @@ def test_an_owner_creates_a_key_in_the_console_and_sees_it_once(
 ) -> None:
     client = client_for(owner)
     response = client.post(
-        reverse("settings_api_keys"), {"name": "Voice gateway", "scopes": ["ingest", "tools"]}
+        reverse("settings_api_keys"),
+        {"name": "Voice gateway", "scopes": ["ingest", "tools"]},
+        follow=True,
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("settings_api_keys"), 302)]
     secret = response.context["new_secret"]
     assert secret.startswith("vak_") and secret.encode() in response.content
     assert secret.encode() not in client.get(reverse("settings_api_keys")).content

@@ -133,4 +133,3 @@ def test_sentry_events_leave_out_bodies_cookies_credentials_and_users() -> None:
     for leak in ("Rosa", "4155550123", "vak_secret", "sessionid", "owner@salon.test"):
         assert leak not in text
     assert scrubbed["request"]["headers"] == {"Accept": "*/*"}
-

@@ -131,11 +131,13 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("settings_members")
 
 
+NEW_SECRET_SESSION_KEY = "api_key_new_secret"  # noqa: S105 (a session key name)
+
+
 @business_view(roles.can_manage_api_keys)
 def api_keys(request: HttpRequest) -> HttpResponse:
     access = _access(request)
     form = ApiKeyCreateForm(request.POST or None)
-    new_secret = None
     if request.method == "POST" and form.is_valid():
         created = api_key_create(
             business=access.business,
@@ -144,8 +146,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             created_by=access.user,
             request=request,
         )
-        new_secret = created.secret
-        form = ApiKeyCreateForm()
+        # Redirect after the POST (a reload must not make a second key); the secret rides in
+        # the server-side session to the next page only, where it is shown once.
+        request.session[NEW_SECRET_SESSION_KEY] = created.secret
+        return redirect("settings_api_keys")
+    new_secret = request.session.pop(NEW_SECRET_SESSION_KEY, None)
     keys = ApiKey.objects.filter(business=access.business)
     return render(
         request,
