@@ -63,6 +63,16 @@ _STOP = frozenset(
     mother mom mum father dad son daughter wife husband partner sister brother grandmother
     grandfather grandma grandpa boy girl kid child baby friend patient customer client
     dot at arroba punto com gmail outlook hotmail yahoo
+    uno dos tres cuatro cinco seis siete ocho nueve diez once doce veinte treinta cien mil
+    más mas menos bien mal muy todo toda nada casa vez hace aquí aqui ahí ahi allí alli
+    what whats what's back date beard rush apartment flat unit suite home work office
+    street road avenue drive
+    cut colour color hair nails nail brow brows wax blow dry trim gel mani pedi highlights
+    tint style stylist fringe beard shave facial lash lashes massage polish treatment
+    test tests blood flu shot jab jabs travel knee shoulder rash pain cough fever results
+    result bloods scan physio repeat prescription referral weekend slot slots time times
+    day days early late noon midday deposit card text message voicemail reminder
+    london england english uk us usa america spanish
     """.split()
 )
 
@@ -165,6 +175,12 @@ def fold(word: str) -> str:
 
 
 _STOP_FOLDED = frozenset(fold(w) for w in _STOP)
+# Ordinary words that are also surnames: names only where the context says so.
+_ORDINARY = """
+    long short young old new best brown white black gray grey green rich little small big
+    park hill wood field brook house lane close court place way king price grant hope joy
+    rose may will mark bill frank sunny summer winter page ball church hall rock stone
+""".split()
 
 
 @cache
@@ -186,7 +202,7 @@ def gazetteer() -> Gazetteer:
             if isinstance(names, list | tuple | dict):
                 target.update(fold(name) for name in names if isinstance(name, str))
     lorem = importlib.import_module("faker.providers.lorem.en_US").Provider
-    ordinary = {fold(word) for word in lorem.word_list}
+    ordinary = {fold(word) for word in lorem.word_list} | {fold(w) for w in _ORDINARY}
     return Gazetteer(first=frozenset(first), last=frozenset(last), ordinary=frozenset(ordinary))
 
 
@@ -204,8 +220,24 @@ def _nameish(word: str, *, cased: bool) -> bool:
 
 
 def _take(text: str, start: int, *, limit: int = 4) -> list[tuple[int, int, str]]:
-    """The name words at text[start:], stopping at punctuation or a word that is no name."""
+    """The name words at text[start:], stopping at punctuation or a word that is no name.
+    Where the line has capitals, a lower-case word is no name unless the gazetteer knows it
+    ("this is unacceptable")."""
     cased = text != text.lower()
+    taken = _take_words(text, start, limit=limit, cased=cased)
+    # "I'm Chloe, Chloe Adams": the name said again, in full.
+    if taken:
+        again = re.match(r",\s+", text[taken[-1][1] :])
+        if again:
+            more = _take_words(text, taken[-1][1] + again.end(), limit=limit, cased=cased)
+            if more and fold(more[0][2]) == fold(taken[0][2]) and len(more) > len(taken):
+                return more
+    return taken
+
+
+def _take_words(
+    text: str, start: int, *, limit: int, cased: bool
+) -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int, str]] = []
     position = start
     for match in _WORD.finditer(text, start):
@@ -214,6 +246,8 @@ def _take(text: str, start: int, *, limit: int = 4) -> list[tuple[int, int, str]
             break
         word = match.group(0)
         if not _nameish(word, cased=cased):
+            break
+        if cased and word == word.lower() and not gazetteer().known(word):
             break
         taken.append((match.start(), match.end(), word))
         position = match.end()

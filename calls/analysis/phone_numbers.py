@@ -31,6 +31,11 @@ _ASKED_ID = re.compile(
     r"reference|tarjeta|referencia|pasaporte)\b",
     re.IGNORECASE,
 )
+_PHONE_WORDS = re.compile(
+    r"\b(?:phone|number to call|call me|call back|text me|cell|mobile|móvil|movil|teléfono|"
+    r"telefono|llámame|llamame)\b",
+    re.IGNORECASE,
+)
 _CORRECTION = re.compile(
     r"\b(?:sorry|wait|actually|i mean|not|instead|the last|ends? (?:in|with)|perdón|perdon|"
     r"me equivoqué|me equivoque|quise decir|en realidad|termina en|acaba en|no es)\b|^\s*no\b",
@@ -63,13 +68,14 @@ def identifier_said(text: str, run: NumberRun, *, asked: str = "") -> bool:
     """Said as an ID (NHS, social, card, member, reference) rather than a phone number."""
     before = text[max(0, run.start - 40) : run.start]
     clause = re.split(r"[.!?;]", before)[-1]
-    if ID_CONTEXT.search(clause) and not re.search(
-        r"\b(?:phone|number to call|call me|cell|mobile|móvil|movil|teléfono)\b", clause, re.I
-    ):
+    if ID_CONTEXT.search(clause) and not _PHONE_WORDS.search(clause):
         return True
     if reference_said(text, run):
         return True
-    return bool(asked and _ASKED_ID.search(asked))
+    # An answer to "do you have your NHS number?", unless the caller says it is a phone.
+    return bool(
+        "?" in asked and _ASKED_ID.search(asked) and not _PHONE_WORDS.search(text[: run.start])
+    )
 
 
 def phone_parse(run: NumberRun, *, region: str) -> str | None:
