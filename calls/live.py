@@ -9,13 +9,16 @@ survive the channel layer's msgpack.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
+from calls.analysis.names import names_mentioned
 from calls.analysis.redact import text_redact
+from calls.analysis.types import Line
 from calls.events import broadcast_call_fragments
 from calls.models import Call, TranscriptSegment
 from calls.selectors import with_current_analysis
@@ -45,12 +48,19 @@ _HEAD_FIELDS = (
 _SEGMENT_FIELDS = ("seq", "speaker", "text", "final")
 
 
-def dashboard_fragment(*, call: Call) -> str:
+def dashboard_fragment(*, call: Call, names: Iterable[str] = ()) -> str:
     """The call's card on the live dashboard; an ended call leaves the live list for the
-    recently ended one."""
+    recently ended one. `names`: said earlier in the call, masked in its last line."""
+    names = list(names)
+    if names and call.last_text:
+        # The card's last line, redacted with the call's names (the template's filter
+        # redacts it again, which changes nothing); a copy, so nothing redacted is saved.
+        call = copy.copy(call)
+        call.last_text = text_redact(call.last_text, names=names)
+    context = {"call": call, "oob": True}
     if call.status == Call.Status.ENDED:
-        return render_to_string(f"{DASHBOARD}#call-ended-oob", {"call": call, "oob": True})
-    return render_to_string(f"{DASHBOARD}#call-card", {"call": call, "oob": True})
+        return render_to_string(f"{DASHBOARD}#call-ended-oob", context)
+    return render_to_string(f"{DASHBOARD}#call-card", context)
 
 
 def transcript_fragment(*, call: Call, segments: Iterable[TranscriptSegment]) -> str:
@@ -66,12 +76,20 @@ def call_state(call: Call) -> dict[str, Any]:
     return state
 
 
-def segment_state(segment: TranscriptSegment) -> dict[str, Any]:
+def segment_state(segment: TranscriptSegment, *, names: Iterable[str] = ()) -> dict[str, Any]:
     """A new line as sent through the channel layer: its text already redacted, so the
-    original never leaves the database on the live path."""
+    original never leaves the database on the live path. `names`: the names said in the
+    call so far (call_names_said), masked wherever they recur."""
     state = {name: getattr(segment, name) for name in _SEGMENT_FIELDS}
-    state["text"] = text_redact(state["text"]) if state["text"] else ""
+    state["text"] = text_redact(state["text"], names=names) if state["text"] else ""
     return state
+
+
+def call_names_said(*, call: Call) -> list[str]:
+    """Every name said in the call so far, by anyone: what live redaction must mask in
+    later lines (a surname said once, then a first name alone)."""
+    said = call.segments.order_by("seq").values_list("speaker", "text")
+    return names_mentioned([Line(speaker=speaker, text=text or "") for speaker, text in said])
 
 
 def transcript_fragment_from_states(
@@ -96,16 +114,21 @@ def calls_broadcast(*, changes: Iterable[CallChange]) -> None:
     """One update per call touched: its dashboard card, and its state and new lines for
     transcript pages."""
     for change in changes:
-        segments = [segment_state(change.segments[seq]) for seq in sorted(change.segments)]
-        _call_broadcast(change.call, segments=segments)
+        names = call_names_said(call=change.call) if change.segments else []
+        segments = [
+            segment_state(change.segments[seq], names=names) for seq in sorted(change.segments)
+        ]
+        _call_broadcast(change.call, segments=segments, names=names)
 
 
-def _call_broadcast(call: Call, *, segments: list[dict[str, Any]]) -> None:
+def _call_broadcast(
+    call: Call, *, segments: list[dict[str, Any]], names: Iterable[str] = ()
+) -> None:
     broadcast_call_fragments(
         business_id=call.business_id,
         call_pk=call.pk,
         call_id=call.call_id,
-        dashboard_html=dashboard_fragment(call=call),
+        dashboard_html=dashboard_fragment(call=call, names=names),
         call=call_state(call),
         segments=segments,
     )

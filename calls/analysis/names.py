@@ -25,11 +25,44 @@ from rapidfuzz import fuzz
 from calls.analysis.types import Line, ToolCall
 
 # Faker's person providers whose name lists we read (public class attributes).
-_LOCALES = (
-    "en en_US en_GB en_IE en_IN en_NZ en_PH en_NG es es_ES es_MX es_CO es_AR es_CL pt_BR pt_PT "
-    "fr_FR it_IT de_DE nl_NL pl_PL sv_SE no_NO da_DK fi_FI cs_CZ ro_RO hu_HU tr_TR vi_VN "
-    "yo_NG ig_NG ga_IE uk_UA ru_RU hi_IN"
-).split()
+_LOCALES = [
+    "en",
+    "en_US",
+    "en_GB",
+    "en_IE",
+    "en_IN",
+    "en_NZ",
+    "en_PH",
+    "en_NG",
+    "es",
+    "es_ES",
+    "es_MX",
+    "es_CO",
+    "es_AR",
+    "es_CL",
+    "pt_BR",
+    "pt_PT",
+    "fr_FR",
+    "it_IT",
+    "de_DE",
+    "nl_NL",
+    "pl_PL",
+    "sv_SE",
+    "no_NO",
+    "da_DK",
+    "fi_FI",
+    "cs_CZ",
+    "ro_RO",
+    "hu_HU",
+    "tr_TR",
+    "vi_VN",
+    "yo_NG",
+    "ig_NG",
+    "ga_IE",
+    "uk_UA",
+    "ru_RU",
+    "hi_IN",
+]
 
 # Words that are never a name however they are said (function words, numbers, days,
 # conversation), in English and Spanish. Ordinary words beyond these come from Faker's
@@ -73,7 +106,7 @@ _STOP = frozenset(
     result bloods scan physio repeat prescription referral weekend slot slots time times
     day days early late noon midday deposit card text message voicemail reminder
     london england english uk us usa america spanish
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 _FIRST_WORDS = "first name|first"
@@ -180,7 +213,7 @@ _ORDINARY = """
     long short young old new best brown white black gray grey green rich little small big
     park hill wood field brook house lane close court place way king price grant hope joy
     rose may will mark bill frank sunny summer winter page ball church hall rock stone
-""".split()
+""".split()  # noqa: SIM905
 
 
 @cache
@@ -209,14 +242,12 @@ def gazetteer() -> Gazetteer:
 def _nameish(word: str, *, cased: bool) -> bool:
     """Could this word be part of a name where a cue says a name follows?"""
     key = fold(word)
-    if key in _STOP_FOLDED or len(key) < 2 or word.isupper() and len(word) <= 3 and cased:
+    if key in _STOP_FOLDED or len(key) < 2 or (word.isupper() and len(word) <= 3 and cased):
         return False
     g = gazetteer()
     if g.known(word):
         return True
-    if key.endswith(("ing", "ed")) or key in g.ordinary:
-        return False
-    return True
+    return not (key.endswith(("ing", "ed")) or key in g.ordinary)
 
 
 def _take(text: str, start: int, *, limit: int = 4) -> list[tuple[int, int, str]]:
@@ -235,9 +266,7 @@ def _take(text: str, start: int, *, limit: int = 4) -> list[tuple[int, int, str]
     return taken
 
 
-def _take_words(
-    text: str, start: int, *, limit: int, cased: bool
-) -> list[tuple[int, int, str]]:
+def _take_words(text: str, start: int, *, limit: int, cased: bool) -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int, str]] = []
     position = start
     for match in _WORD.finditer(text, start):
@@ -352,9 +381,8 @@ def _cue_names(text: str) -> list[tuple[int, str, list[tuple[int, int, str]]]]:
     greeting = _GREETING.match(text)
     if greeting:
         words = _take(text, greeting.end())
-        if words and words[0][0] not in claimed and gazetteer().known(words[0][2]):
-            if fold(words[0][2]) in gazetteer().first:
-                found.append((greeting.end(), _SELF, "", words))
+        if words and words[0][0] not in claimed and fold(words[0][2]) in gazetteer().first:
+            found.append((greeting.end(), _SELF, "", words))
     found.sort(key=lambda item: item[0])
     return [(priority, role, words) for _, priority, role, words in found]
 
@@ -391,7 +419,9 @@ def caller_name_find(lines: Sequence[Line], tools: Iterable[ToolCall] = ()) -> s
         bare = _bare_answer(previous_agent, text)
         if bare is not None:
             role, words = bare
-            name.offer([w for _, _, w in words], priority=_BARE if not name.words else _SELF, role=role)  # noqa: E501
+            name.offer(
+                [w for _, _, w in words], priority=_BARE if not name.words else _SELF, role=role
+            )
         else:
             for priority, role, words in _cue_names(text):
                 name.offer([w for _, _, w in words], priority=priority, role=role)
@@ -403,9 +433,9 @@ def caller_name_find(lines: Sequence[Line], tools: Iterable[ToolCall] = ()) -> s
     if not name.words:
         for tool in tools:
             customer = tool.arguments.get("customer")
-            if isinstance(customer, dict) and isinstance(customer.get("name"), str):
-                if customer["name"].strip():
-                    return customer["name"].strip()
+            name_given = customer.get("name") if isinstance(customer, dict) else None
+            if isinstance(name_given, str) and name_given.strip():
+                return name_given.strip()
     return " ".join(name.words)
 
 
@@ -459,16 +489,17 @@ def name_spans(text: str, *, known: Iterable[str] = ()) -> list[tuple[int, int]]
     for index, match in enumerate(words):
         word = match.group(0)
         key = fold(word)
-        if key in known_folded or any(fold(p) in known_folded for p in word.split("-")):
-            masked[index] = True
-        elif g.unambiguous(word):
-            masked[index] = True
-        elif (
-            g.known(word)
-            and cased
-            and word[0].isupper()
-            and not sentence_start[index]
-            and key not in _STOP_FOLDED
+        if (
+            key in known_folded
+            or any(fold(p) in known_folded for p in word.split("-"))
+            or g.unambiguous(word)
+            or (
+                g.known(word)
+                and cased
+                and word[0].isupper()
+                and not sentence_start[index]
+                and key not in _STOP_FOLDED
+            )
         ):
             masked[index] = True
     # A title's next word; an ordinary-word name next to a name; an unknown word after a
@@ -484,8 +515,9 @@ def name_spans(text: str, *, known: Iterable[str] = ()) -> list[tuple[int, int]]
         if before is not None and close and re.fullmatch(_TITLE, before.group(0), re.IGNORECASE):
             masked[index] = key not in _STOP_FOLDED
         elif close and masked[index - 1] and key not in _STOP_FOLDED:
-            if g.known(word) or (key not in g.ordinary and len(key) >= 3 and fold(words[index - 1].group(0)) in g.first):  # noqa: E501
-                masked[index] = True
+            after_first_name = fold(words[index - 1].group(0)) in g.first
+            unknown = key not in g.ordinary and len(key) >= 3
+            masked[index] = g.known(word) or (unknown and after_first_name)
     for index in range(len(words) - 2, -1, -1):
         word = words[index].group(0)
         gap = text[words[index].end() : words[index + 1].start()]

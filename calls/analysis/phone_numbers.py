@@ -88,9 +88,9 @@ def phone_parse(run: NumberRun, *, region: str) -> str | None:
         return None
     if not phonenumbers.is_possible_number(parsed):
         return None
-    if region.upper() == "GB" and not run.plus and nhs_number_valid(run.digits):
-        if not run.digits.startswith("0"):
-            return None
+    national = region.upper() == "GB" and not run.plus and not run.digits.startswith("0")
+    if national and nhs_number_valid(run.digits):
+        return None  # an NHS number, not a UK phone number (those start with 0)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -115,6 +115,7 @@ _ALNUM_ID = re.compile(r"\b(?=\w*\d{5})(?=\w*[a-zA-Z])\w{6,}\b")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _LEFTOVER_DIGITS = re.compile(r"\d(?:[\s-]?\d){4,}")
 
+
 @dataclass(frozen=True)
 class Redaction:
     lines: tuple[Line, ...]

@@ -30,7 +30,7 @@ _COMPOUND = frozenset(
     veinticinco veintiseis veintiséis veintisiete veintiocho veintinueve treinta cuarenta
     cincuenta sesenta setenta ochenta noventa cien ciento doscientos trescientos
     cuatrocientos quinientos seiscientos setecientos ochocientos novecientos mil
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _REPEAT = {"double": 2, "triple": 3, "doble": 2}
 _PLUS = frozenset({"plus", "más", "mas"})
@@ -95,7 +95,9 @@ def _run_at(text: str, tokens: list[tuple[int, int, str, str]], i: int) -> tuple
     kind = tokens[i][3]
     if kind in ("", "join"):
         return None
-    if kind == "plus" and not (i + 1 < len(tokens) and tokens[i + 1][3] in ("digits", "single", "compound")):  # noqa: E501
+    if kind == "plus" and not (
+        i + 1 < len(tokens) and tokens[i + 1][3] in ("digits", "single", "compound")
+    ):
         return None
     if kind == "repeat" and not (i + 1 < len(tokens) and tokens[i + 1][3] in ("digits", "single")):
         return None

@@ -87,3 +87,68 @@ def test_appointment_references_are_kept_for_the_reviewer() -> None:
         text_redact("booked GB-20261127-004 for 415 555 0123")
         == "booked GB-20261127-004 for [PHONE]"
     )
+
+
+def test_every_name_said_is_masked_whoever_said_it_and_whatever_its_case() -> None:
+    call = CallInput(
+        lines=(
+            Line("agent", "Can I get your name?"),
+            Line("caller", "marcus oyelaran"),
+            Line("agent", "Thanks, Mr Oyelaran."),
+            Line("caller", "it's for my wife too, her name is siobhan"),
+        )
+    )
+    text = transcript_redact(call).text.lower()
+    assert "marcus" not in text and "oyelaran" not in text and "siobhan" not in text
+
+
+def test_a_spelled_name_is_masked() -> None:
+    assert "m-i-t" not in text_redact("that's s-m-i-t-h")
+    assert text_redact("Phillips, p h i double l i p s") == "[NAME]"
+
+
+def test_a_name_said_earlier_is_masked_when_it_recurs_alone() -> None:
+    assert text_redact("ok so okonkwo it is", names=["Okonkwo"]) == "ok so [NAME] it is"
+
+
+def test_numbers_in_words_are_masked_in_english_and_spanish() -> None:
+    assert "[PHONE]" in text_redact("it's four one five, five five five, oh one three two")
+    assert "cuatro" not in text_redact(
+        "mi teléfono es seis uno dos, tres cuatro cinco, seis siete ocho"
+    )
+    assert "[ID]" in text_redact(
+        "my NHS number is nine four three, four seven six, five nine one nine"
+    )
+
+
+def test_a_date_of_birth_in_words_is_masked() -> None:
+    assert text_redact("the fourteenth of february nineteen fifty-six") == "[DATE]"
+    assert text_redact("El doce de mayo de mil novecientos cuarenta.") == "[DATE]."
+
+
+def test_a_spanish_street_address_is_masked() -> None:
+    assert "Mayor 12" not in text_redact("vivo en la Calle Mayor 12, tercero B")
+
+
+def test_a_spoken_booking_reference_stays_readable() -> None:
+    said = "my reference is g b two oh two six one one two five oh oh seven"
+    assert text_redact(said) == said
+
+
+def test_tool_payloads_keep_their_appointment_dates_but_not_a_birth_date() -> None:
+    redacted = json_redact(
+        {
+            "start": "2026-12-04T11:00:00-08:00",
+            "customer": {"name": "Jenny Park", "dob": "1956-02-14"},
+        },
+        names=["Jenny", "Park"],
+    )
+    assert redacted == {
+        "start": "2026-12-04T11:00:00-08:00",
+        "customer": {"name": "[NAME]", "dob": "[DATE]"},
+    }
+
+
+def test_service_names_and_ordinary_words_stay_readable() -> None:
+    said = "can I book a gel manicure and a blow dry for Friday at 2, no rush"
+    assert text_redact(said) == said
