@@ -105,7 +105,7 @@ _STOP = frozenset(
     test tests blood flu shot jab jabs travel knee shoulder rash pain cough fever results
     result bloods scan physio repeat prescription referral weekend slot slots time times
     day days early late noon midday deposit card text message voicemail reminder
-    london england english uk us usa america spanish
+    london england english uk us usa america spanish said says told asked thinks knows
     """.split()  # noqa: SIM905
 )
 
@@ -208,6 +208,10 @@ def fold(word: str) -> str:
 
 
 _STOP_FOLDED = frozenset(fold(w) for w in _STOP)
+# Words of _STOP that are first names too: names where they are written with a capital
+# after a cue or in mid-sentence.
+_SOFT_STOP = frozenset({"will", "may", "june", "april", "august", "don", "sol", "rosa"})
+_MONTH_NAMES = frozenset({"may", "june", "april", "august"})  # "come in May": a month
 # Ordinary words that are also surnames: names only where the context says so.
 _ORDINARY = """
     long short young old new best brown white black gray grey green rich little small big
@@ -242,6 +246,8 @@ def gazetteer() -> Gazetteer:
 def _nameish(word: str, *, cased: bool) -> bool:
     """Could this word be part of a name where a cue says a name follows?"""
     key = fold(word)
+    if key in _SOFT_STOP and cased and word[:1].isupper():
+        return True  # "I'm Will", "this is May"
     if key in _STOP_FOLDED or len(key) < 2 or (word.isupper() and len(word) <= 3 and cased):
         return False
     g = gazetteer()
@@ -268,6 +274,9 @@ def _take(text: str, start: int, *, limit: int = 4) -> list[tuple[int, int, str]
 
 def _take_words(text: str, start: int, *, limit: int, cased: bool) -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int, str]] = []
+    title = re.match(rf"{_TITLE}\s+", text[start:], re.IGNORECASE)
+    if title:  # "my name's Dr. Amina Yusuf", "for my grandmother, Mrs Edna Pilkington"
+        start += title.end()
     position = start
     for match in _WORD.finditer(text, start):
         between = text[position : match.start()]
@@ -381,7 +390,9 @@ def _cue_names(text: str) -> list[tuple[int, str, list[tuple[int, int, str]]]]:
     greeting = _GREETING.match(text)
     if greeting:
         words = _take(text, greeting.end())
-        if words and words[0][0] not in claimed and fold(words[0][2]) in gazetteer().first:
+        titled = re.match(rf"{_TITLE}\s", text[greeting.end() :], re.IGNORECASE)
+        first = bool(words) and fold(words[0][2]) in gazetteer().first
+        if words and words[0][0] not in claimed and (first or titled):
             found.append((greeting.end(), _SELF, "", words))
     found.sort(key=lambda item: item[0])
     return [(priority, role, words) for _, priority, role, words in found]
@@ -498,7 +509,7 @@ def name_spans(text: str, *, known: Iterable[str] = ()) -> list[tuple[int, int]]
                 and cased
                 and word[0].isupper()
                 and not sentence_start[index]
-                and key not in _STOP_FOLDED
+                and (key not in _STOP_FOLDED or key in _SOFT_STOP - _MONTH_NAMES)
             )
         ):
             masked[index] = True

@@ -66,11 +66,17 @@ _YEAR_WORDS = (
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
     rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+{_UNIT})?)|"
     rf"two thousand(?:[\s-]+(?:and[\s-]+)?(?:{_UNIT}|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+\w+)?))?)"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+\w+)?))?|"
+    # a year said short: "the third of June eighty-two", "'82"
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+{_UNIT})?|'\d{{2}})"
 )
 _SPOKEN_DATE_YEAR = re.compile(
     rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?,?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b|"
     rf"\b(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL},?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+_SPOKEN_DAY_MONTH = re.compile(
+    rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:the\s+)?{_ORDINAL}\b",
     re.IGNORECASE,
 )
 _MESES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"  # noqa: E501
@@ -151,10 +157,10 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _dates(text: str) -> str:
+def _dates(text: str, *, birth: bool = False) -> str:
     def replace(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 40) : match.start()]
-        return "[DOB]" if _BIRTH_CONTEXT.search(before) else "[DATE]"
+        return "[DOB]" if birth or _BIRTH_CONTEXT.search(before) else "[DATE]"
 
     text = _SPOKEN_DATE_YEAR.sub(replace, text)
     text = _FECHA_AÑO.sub(replace, text)
@@ -164,9 +170,10 @@ def _dates(text: str) -> str:
     # A day and month without a year is an appointment date, unless it is a birthday.
     def birthday_only(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 40) : match.start()]
-        return "[DOB]" if _BIRTH_CONTEXT.search(before) else match.group(0)
+        return "[DOB]" if birth or _BIRTH_CONTEXT.search(before) else match.group(0)
 
-    return _WORD_DATE.sub(birthday_only, text)
+    text = _WORD_DATE.sub(birthday_only, text)
+    return _SPOKEN_DAY_MONTH.sub("[DOB]", text) if birth else text
 
 
 # Appointment references (CONTRACTS §5) identify a booking, not a person, and reviewers
@@ -174,18 +181,19 @@ def _dates(text: str) -> str:
 _REFERENCE = re.compile(r"\b[A-Z]{2,4}-\d{8}-\d{3,4}\b")
 
 
-def text_redact(text: str, *, names: Iterable[str] = ()) -> str:
+def text_redact(text: str, *, names: Iterable[str] = (), birth: bool = False) -> str:
     """One line of text with personal details replaced (appointment references kept,
     written or read out). `names`: names said earlier in the call, masked wherever they
-    recur, whatever their case."""
+    recur, whatever their case. `birth`: the line answers "what's your date of birth?", so
+    any date in it is one."""
     kept = _references(text)
     if not kept:
-        return _redact(text, names)
+        return _redact(text, names, birth=birth)
     out, position = [], 0
     for start, end in kept:
-        out += [_redact(text[position:start], names), text[start:end]]
+        out += [_redact(text[position:start], names, birth=birth), text[start:end]]
         position = end
-    out.append(_redact(text[position:], names))
+    out.append(_redact(text[position:], names, birth=birth))
     return "".join(out)
 
 
@@ -198,13 +206,13 @@ def _references(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _redact(text: str, names: Iterable[str]) -> str:
+def _redact(text: str, names: Iterable[str], *, birth: bool = False) -> str:
     if not text.strip():
         return text
     text = _EMAIL.sub("[EMAIL]", text)
     text = _SPOKEN_EMAIL.sub("[EMAIL]", text)
     text = _SSN.sub("[ID]", text)
-    text = _dates(text)
+    text = _dates(text, birth=birth)
 
     def long_digits(match: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", match.group(0))
@@ -262,16 +270,21 @@ def _names(text: str, names: Iterable[str]) -> str:
 
 def transcript_redact(call: CallInput) -> Redaction:
     names = names_find(call)
-    lines = tuple(
-        Line(
-            speaker=line.speaker,
-            text=text_redact(line.text, names=names),
-            start_ms=line.start_ms,
-            end_ms=line.end_ms,
+    lines = []
+    asked_birth = False
+    for line in call.lines:
+        text = text_redact(line.text, names=names, birth=asked_birth)
+        lines.append(
+            Line(speaker=line.speaker, text=text, start_ms=line.start_ms, end_ms=line.end_ms)
         )
-        for line in call.lines
-    )
-    return Redaction(lines=lines, names=tuple(names))
+        asked_birth = line.speaker != "caller" and bool(_BIRTH_QUESTION.search(line.text))
+    return Redaction(lines=tuple(lines), names=tuple(names))
+
+
+_BIRTH_QUESTION = re.compile(
+    r"\b(?:date of birth|birth ?date|birthday|d\.?o\.?b|born|fecha de nacimiento|naci[oó])\b",
+    re.IGNORECASE,
+)
 
 
 def json_redact(value: object, *, names: Iterable[str] = (), key: str = "") -> object:

@@ -34,7 +34,9 @@ _COMPOUND = frozenset(
 )
 _REPEAT = {"double": 2, "triple": 3, "doble": 2}
 _PLUS = frozenset({"plus", "más", "mas"})
+_FILLERS = frozenset({"um", "umm", "uh", "er", "erm", "eh", "este"})  # "five five... um... zero"
 _JOIN = frozenset({"y", "and"})  # "cuarenta y cinco", "one hundred and five"
+_NUMBER_KINDS = ("digits", "single", "compound", "repeat")
 _LEFT_SINGLE = re.compile(r"\b(?:" + "|".join(_SINGLE) + r")\b")
 
 _TOKEN = re.compile(r"\+|(?<![^\W\d_])\d+(?![^\W\d_])|[^\W\d_]+")
@@ -69,6 +71,8 @@ def _kind(word: str) -> str:
         return "compound"
     if lowered in _JOIN:
         return "join"
+    if lowered in _FILLERS:
+        return "filler"
     return ""
 
 
@@ -112,6 +116,8 @@ def _run_at(text: str, tokens: list[tuple[int, int, str, str]], i: int) -> tuple
             last = j
         elif kind == "join" and j + 1 < len(tokens) and tokens[j + 1][3] in ("single", "compound"):
             pass  # part of the number only if a number word follows
+        elif kind == "filler" and j + 1 < len(tokens) and tokens[j + 1][3] in _NUMBER_KINDS:
+            pass  # a hesitation inside the number
         else:
             break
         j += 1
@@ -137,6 +143,8 @@ def _run_read(text: str, tokens: list[tuple[int, int, str, str]]) -> NumberRun |
         lowered = word.lower()
         if kind == "repeat":
             repeat = _REPEAT[lowered]
+            continue
+        if kind == "filler":
             continue
         if kind == "single":
             digit_words += 1

@@ -152,3 +152,19 @@ def test_tool_payloads_keep_their_appointment_dates_but_not_a_birth_date() -> No
 def test_service_names_and_ordinary_words_stay_readable() -> None:
     said = "can I book a gel manicure and a blow dry for Friday at 2, no rush"
     assert text_redact(said) == said
+
+
+def test_the_answer_to_a_date_of_birth_question_is_masked_even_without_a_year() -> None:
+    call = CallInput(
+        lines=(Line("agent", "And your date of birth?"), Line("caller", "third of june eighty-two"))
+    )
+    assert transcript_redact(call).lines[1].text == "[DOB]"
+    call = CallInput(
+        lines=(Line("agent", "And your date of birth?"), Line("caller", "the fourth of May"))
+    )
+    assert "May" not in transcript_redact(call).lines[1].text
+
+
+def test_month_names_stay_readable() -> None:
+    said = "Can I come in May or June, maybe May 5th?"
+    assert text_redact(said) == said

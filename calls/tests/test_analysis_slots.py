@@ -173,3 +173,22 @@ def test_a_spoken_booking_reference_is_never_a_phone_number() -> None:
         from_number="+14155550121",
     )
     assert slots_extract(said, intent="cancel").callback_number == "+14155550121"
+
+
+def test_a_title_after_the_cue_is_not_part_of_the_name() -> None:
+    said = call("Hello, I'm phoning on behalf of my grandmother, Mrs Edna Pilkington.")
+    assert slots_extract(said, intent="book").caller_name == "Edna Pilkington"
+    said = call("Good morning, my name's Dr. Amina Yusuf.")
+    assert slots_extract(said, intent="book").caller_name == "Amina Yusuf"
+
+
+def test_a_first_name_that_is_also_a_word_is_a_name_after_a_cue() -> None:
+    assert (
+        slots_extract(call("I'm Will, I'm calling about a trim"), intent="book").caller_name
+        == "Will"
+    )
+
+
+def test_a_hesitation_inside_a_number_does_not_break_it() -> None:
+    said = call("my number's four one five, five five five... um... zero one zero one")
+    assert slots_extract(said, intent="book").callback_number == "+14155550101"
