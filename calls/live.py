@@ -85,6 +85,19 @@ def segment_state(segment: TranscriptSegment, *, names: Iterable[str] = ()) -> d
     return state
 
 
+def segments_redacted(*, segments: Iterable[TranscriptSegment]) -> list[TranscriptSegment]:
+    """A call's lines (all of them, in order) with their text redacted against every name
+    said in them: what the transcript page first shows. Copies: nothing redacted is saved."""
+    segments = list(segments)
+    names = names_mentioned([Line(speaker=s.speaker, text=s.text or "") for s in segments])
+    shown = []
+    for segment in segments:
+        copied = copy.copy(segment)
+        copied.text = text_redact(segment.text, names=names) if segment.text else ""
+        shown.append(copied)
+    return shown
+
+
 def call_names_said(*, call: Call) -> list[str]:
     """Every name said in the call so far, by anyone: what live redaction must mask in
     later lines (a surname said once, then a first name alone)."""

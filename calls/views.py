@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from calls import selectors
+from calls.live import segments_redacted
 from console.tenancy import business_view
 
 
@@ -31,7 +32,8 @@ def live_lists(request: HttpRequest) -> HttpResponse:
 
 def _call_context(request: HttpRequest, pk: int) -> dict[str, object]:
     call = selectors.call_get(business=request.access.business, pk=pk)  # type: ignore[attr-defined]
-    return {"call": call, "segments": list(selectors.call_segments(call=call))}
+    segments = segments_redacted(segments=selectors.call_segments(call=call))
+    return {"call": call, "segments": segments}
 
 
 @business_view()

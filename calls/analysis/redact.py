@@ -38,7 +38,9 @@ _MONTHS = (
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # "at" spoken for "@": "jane dot doe at gmail dot com"
 _SPOKEN_EMAIL = re.compile(
-    r"\b[\w.+-]+(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+(?:com|net|org|co|uk|io|edu))+\b",
+    r"\b[\w.+-]+(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+(?:com|net|org|co|uk|io|edu))+\b|"
+    # Spanish: "juan punto pérez arroba gmail punto com"
+    r"\b[\w.+-]+(?:\s+punto\s+[\w-]+)*\s+arroba\s+[\w-]+(?:\s+punto\s+[\w-]+)+\b",
     re.IGNORECASE,
 )
 _BIRTH_CONTEXT = re.compile(

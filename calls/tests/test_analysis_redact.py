@@ -168,3 +168,7 @@ def test_the_answer_to_a_date_of_birth_question_is_masked_even_without_a_year() 
 def test_month_names_stay_readable() -> None:
     said = "Can I come in May or June, maybe May 5th?"
     assert text_redact(said) == said
+
+
+def test_a_spanish_spoken_email_is_masked() -> None:
+    assert text_redact("es juan punto perez arroba gmail punto com") == "es [EMAIL]"

@@ -106,3 +106,15 @@ def test_the_live_card_sent_after_a_line_masks_names_said_before_it(business) ->
     call = Call.objects.get(call_id="gw-1")
     html = dashboard_fragment(call=call, names=call_names_said(call=call))
     assert "okonkwo" not in html.lower()
+
+
+def test_the_transcript_page_masks_a_name_said_earlier_when_it_recurs(
+    business, front_desk, client_for
+):
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "Hi, my name is Chidi Okonkwo.")
+    say(business, "gw-1", 1, "okonkwo, like I said")
+    pk = Call.objects.get(call_id="gw-1").pk
+    html = client_for(front_desk).get(f"/calls/live/{pk}/").content.decode()
+    assert "okonkwo" not in html.lower() and "chidi" not in html.lower()
+    assert TranscriptSegment.objects.get(call_id=pk, seq=1).text == "okonkwo, like I said"
