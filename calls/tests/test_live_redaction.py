@@ -83,12 +83,12 @@ def test_an_export_is_written_to_the_audit_log(business, manager, client_for) ->
 
 def test_a_name_said_earlier_in_the_call_is_masked_in_a_later_live_line(business) -> None:
     call_start(business, "gw-1")
-    say(business, "gw-1", 0, "Hi, my name is Chidi Okonkwo.")
-    say(business, "gw-1", 1, "okonkwo, like I said")
+    say(business, "gw-1", 0, "Hi, my name is Ikaika Kealoha.")
+    say(business, "gw-1", 1, "kealoha, like I said")
     call = Call.objects.get(call_id="gw-1")
     segment = TranscriptSegment.objects.get(call=call, seq=1)
     state = segment_state(segment, names=call_names_said(call=call))
-    assert "okonkwo" not in state["text"].lower() and "[NAME]" in state["text"]
+    assert "kealoha" not in state["text"].lower() and "[NAME]" in state["text"]
 
 
 def test_the_live_dashboard_never_shows_a_name_a_caller_said(business, front_desk, client_for):
@@ -101,20 +101,20 @@ def test_the_live_dashboard_never_shows_a_name_a_caller_said(business, front_des
 
 def test_the_live_card_sent_after_a_line_masks_names_said_before_it(business) -> None:
     call_start(business, "gw-1")
-    say(business, "gw-1", 0, "my name is Chidi Okonkwo")
-    say(business, "gw-1", 1, "yes okonkwo")
+    say(business, "gw-1", 0, "my name is Ikaika Kealoha")
+    say(business, "gw-1", 1, "yes kealoha")
     call = Call.objects.get(call_id="gw-1")
     html = dashboard_fragment(call=call, names=call_names_said(call=call))
-    assert "okonkwo" not in html.lower()
+    assert "kealoha" not in html.lower()
 
 
 def test_the_transcript_page_masks_a_name_said_earlier_when_it_recurs(
     business, front_desk, client_for
 ):
     call_start(business, "gw-1")
-    say(business, "gw-1", 0, "Hi, my name is Chidi Okonkwo.")
-    say(business, "gw-1", 1, "okonkwo, like I said")
+    say(business, "gw-1", 0, "Hi, my name is Ikaika Kealoha.")
+    say(business, "gw-1", 1, "kealoha, like I said")
     pk = Call.objects.get(call_id="gw-1").pk
     html = client_for(front_desk).get(f"/calls/live/{pk}/").content.decode()
-    assert "okonkwo" not in html.lower() and "chidi" not in html.lower()
-    assert TranscriptSegment.objects.get(call_id=pk, seq=1).text == "okonkwo, like I said"
+    assert "kealoha" not in html.lower() and "ikaika" not in html.lower()
+    assert TranscriptSegment.objects.get(call_id=pk, seq=1).text == "kealoha, like I said"
