@@ -10,6 +10,7 @@ survive the channel layer's msgpack.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -100,9 +101,32 @@ def segments_redacted(*, segments: Iterable[TranscriptSegment]) -> list[Transcri
 
 def call_names_said(*, call: Call) -> list[str]:
     """Every name said in the call so far, by anyone: what live redaction must mask in
-    later lines (a surname said once, then a first name alone)."""
-    said = call.segments.order_by("seq").values_list("speaker", "text")
-    return names_mentioned([Line(speaker=speaker, text=text or "") for speaker, text in said])
+    later lines (a surname said once, then alone). Read incrementally: each process keeps
+    what it found per call and reads only the lines since (from the last one it read, so a
+    bare answer still sees the agent's question); on a miss it reads the whole call."""
+    key = (call.pk, call.call_id, call.started_at)
+    with _NAMES_LOCK:
+        seen, names = _NAMES_SAID.get(key, (-1, ()))
+    segments = call.segments.order_by("seq").values_list("seq", "speaker", "text")
+    rows = list(segments.filter(seq__gte=seen))
+    if seen >= 0 and (not rows or rows[0][0] != seen):
+        seen, names, rows = -1, (), list(segments)  # not the call we read: read it whole
+    if rows:
+        lines = [Line(speaker=speaker, text=text or "") for _, speaker, text in rows]
+        names = tuple(dict.fromkeys([*names, *names_mentioned(lines)]))
+        seen = rows[-1][0]
+    with _NAMES_LOCK:
+        _NAMES_SAID.pop(key, None)
+        _NAMES_SAID[key] = (seen, names)
+        while len(_NAMES_SAID) > _NAMES_SAID_CALLS:
+            _NAMES_SAID.pop(next(iter(_NAMES_SAID)))
+    return list(names)
+
+
+# A call → (the last seq read, the names found so far); the most recently used calls.
+_NAMES_SAID: dict[tuple[Any, ...], tuple[int, tuple[str, ...]]] = {}
+_NAMES_SAID_CALLS = 2000
+_NAMES_LOCK = threading.Lock()
 
 
 def transcript_fragment_from_states(

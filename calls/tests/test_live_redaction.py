@@ -118,3 +118,12 @@ def test_the_transcript_page_masks_a_name_said_earlier_when_it_recurs(
     html = client_for(front_desk).get(f"/calls/live/{pk}/").content.decode()
     assert "kealoha" not in html.lower() and "ikaika" not in html.lower()
     assert TranscriptSegment.objects.get(call_id=pk, seq=1).text == "kealoha, like I said"
+
+
+def test_a_bare_answer_in_a_later_batch_still_sees_the_agents_question(business) -> None:
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "Can I take your name?", speaker="agent")
+    call = Call.objects.get(call_id="gw-1")
+    assert call_names_said(call=call) == []
+    say(business, "gw-1", 1, "ikaika kealoha")
+    assert [n.lower() for n in call_names_said(call=call)] == ["ikaika", "kealoha"]
