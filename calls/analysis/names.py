@@ -115,7 +115,12 @@ _RELATION = (
     r"(?:mother|mom|mum|father|dad|son|daughter|wife|husband|partner|sister|brother|"
     r"grandmother|grandfather|grandma|grandpa|gran|nan|aunt|uncle|friend|boy|girl|kid|child|"
     r"baby|patient|madre|padre|mamá|mama|papá|papa|hijo|hija|esposa|esposo|marido|mujer|"
-    r"hermana|hermano|abuela|abuelo|tía|tia|tío|tio|amiga|amigo|niño|niña)"
+    r"hermana|hermano|abuela|abuelo|tía|tia|tío|tio|amiga|amigo|niño|niña|carer|client)"
+)
+# "my little boy", "mi hija pequeña" come before or after the relation.
+_KIN = (
+    r"(?:(?:little|baby|youngest|eldest|oldest|elderly|older|younger|late|pequeño|pequeña)\s+)?"
+    rf"{_RELATION}"
 )
 # Cues before a name. Each: (pattern, priority, role). The patient a caller calls for
 # outranks the caller; a surname cue fills in the surname.
@@ -126,15 +131,18 @@ _CUES: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), priority, role)
     for pattern, priority, role in (
         (
-            rf"\b(?:for|about|on behalf of|por|de parte de)\s+(?:my|mi|la|el)\s+{_RELATION},?\s+"
+            rf"\b(?:for|about|on behalf of|por|de parte de)\s+(?:my|mi|la|el)\s+{_KIN},?\s+"
             r"(?:(?:whose|her|his|their)\s+name\s+is\s+|(?:she|he)\s+is\s+|se llama\s+|"
             r"que se llama\s+|named\s+|called\s+)?",
             _PATIENT,
             "",
         ),
         (
-            rf"\b(?:my|mi|la|el)\s+{_RELATION}(?:'s)?,?\s+(?:whose|her|his|their)?\s*name\s+is\s+|"
-            rf"\b(?:(?:her|his|their|the patient's|the patient)\s+name\s+is|se llama)\s+",
+            rf"\b(?:my|mi|la|el)\s+{_KIN}(?:'s)?,?\s+(?:whose|her|his|their)?\s*name\s+is\s+|"
+            rf"\b(?:(?:her|his|their|the patient's|the patient)\s+name\s+is|se llama|"
+            rf"the patient is|el paciente es|la paciente es)\s+(?:{_TITLE}\s+)?|"
+            # "this is the daughter of Harold Fenwick"
+            rf"\b(?:the|his|her|la|el)\s+{_KIN}\s+(?:of|de|del)\s+(?:{_TITLE}\s+)?",
             _PATIENT,
             "",
         ),
@@ -148,7 +156,7 @@ _CUES: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (
             r"\b(?:my name is|my name's|the name is|name's|name is|names|the name on it is|"
             r"this is|it's|it is|i'm|i am|im|call me|under the name(?: of)?|"
-            r"me llamo|mi nombre es|soy|le habla|habla)\s+",
+            r"me llamo|mi nombre es|soy|le habla|habla|a nombre de|al nombre de)\s+",
             _SELF,
             "",
         ),
@@ -176,7 +184,7 @@ _GREETING = re.compile(
 )
 _FILLER = re.compile(
     r"^(?:(?:sure|yes|yeah|yep|ok|okay|um|uh|er|erm|sí|si|claro|vale|it's|it is|es|soy|"
-    r"that's|that is)[,.]?\s+)+",
+    r"that's|that is|con)[,.]?\s+)+",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
@@ -262,12 +270,13 @@ def _take(text: str, start: int, *, limit: int = 4) -> list[tuple[int, int, str]
     ("this is unacceptable")."""
     cased = text != text.lower()
     taken = _take_words(text, start, limit=limit, cased=cased)
-    # "I'm Chloe, Chloe Adams": the name said again, in full.
+    # "I'm Chloe, Chloe Adams", "under Kowalski, Anna Kowalski": the name again, in full.
     if taken:
-        again = re.match(r",\s+", text[taken[-1][1] :])
+        again = re.match(r"[,.]\s+", text[taken[-1][1] :])
         if again:
             more = _take_words(text, taken[-1][1] + again.end(), limit=limit, cased=cased)
-            if more and fold(more[0][2]) == fold(taken[0][2]) and len(more) > len(taken):
+            said = {fold(word) for _, _, word in taken}
+            if len(more) > len(taken) and said <= {fold(word) for _, _, word in more}:
                 return more
     return taken
 

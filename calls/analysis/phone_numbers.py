@@ -43,7 +43,9 @@ _CORRECTION = re.compile(
 )
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bno|\binstead of|\ben vez de|\bni)\s*$", re.IGNORECASE)
 # Two to four letters spelled or written before a run of digits: a booking reference.
-_SPELLED_PREFIX = re.compile(r"(?:\b[a-zA-Z][\s.-]*){2,4}$")
+SPELLED_PREFIX = re.compile(
+    r"(?:\b[a-zA-Z][\s.-]*){2,4}(?:(?:dash|hyphen|guion|guión)\s+)?$", re.IGNORECASE
+)
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -61,7 +63,7 @@ def reference_said(text: str, run: NumberRun) -> bool:
     digits = run.digits
     if not 11 <= len(digits) <= 12 or not re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])[0-3]\d\d+", digits):
         return False
-    return bool(_SPELLED_PREFIX.search(text[: run.start]))
+    return bool(SPELLED_PREFIX.search(text[: run.start]))
 
 
 def identifier_said(text: str, run: NumberRun, *, asked: str = "") -> bool:
@@ -79,24 +81,49 @@ def identifier_said(text: str, run: NumberRun, *, asked: str = "") -> bool:
 
 
 def phone_parse(run: NumberRun, *, region: str) -> str | None:
-    """The run as an E.164 number, or None when it cannot be one there."""
+    """The run as an E.164 number, or None when it cannot be one there. A number the
+    numbering plan does not list (a UK drama number) is taken only at full length."""
     if not 7 <= len(run.digits) <= 15:
-        return None
-    try:
-        parsed = phonenumbers.parse(run.international, region.upper())
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
         return None
     national = region.upper() == "GB" and not run.plus and not run.digits.startswith("0")
     if national and nhs_number_valid(run.digits):
         return None  # an NHS number, not a UK phone number (those start with 0)
+    parsed = _parsed(run.international, region=region)
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        return None
+    if not phonenumbers.is_valid_number(parsed) and len(str(parsed.national_number)) < 10:
+        return None  # "five five five, oh two two one" alone is no number to call
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _parsed(text: str, *, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, region.upper())
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _corrected(base: str, digits: str, *, region: str) -> str | None:
+    """`base` (E.164, or the digits of a number not finished) with its end said again:
+    the longest kept beginning that makes a valid number ("415 888... no sorry, 555 0221")."""
+    prefix, national = "", base
+    if base.startswith("+"):
+        parsed = _parsed(base, region=region)
+        if parsed is None:
+            return None
+        prefix = f"+{parsed.country_code}"
+        national = str(parsed.national_number)
+    for keep in range(len(national), -1, -1):
+        candidate = _parsed(prefix + national[:keep] + digits, region=region)
+        if candidate is not None and phonenumbers.is_valid_number(candidate):
+            return phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
 def callback_spoken(lines: Sequence[Line], *, region: str) -> str:
-    """The last phone number the caller said, with later corrections of its last digits."""
-    current = ""
+    """The last phone number the caller said, with later corrections of its end."""
+    current = ""  # E.164
+    unfinished = ""  # the digits of a number broken off ("four one five, eight eight eight...")
     asked = ""
     for line in lines:
         if line.speaker != "caller":
@@ -104,15 +131,26 @@ def callback_spoken(lines: Sequence[Line], *, region: str) -> str:
             continue
         text = line.text
         correcting = bool(_CORRECTION.search(text))
+        unfinished = ""  # only a number broken off in the same breath is finished later
         for run in number_runs(text):
             if _NOT_BEFORE.search(text[: run.start]):
                 continue  # "..., not 0198": the wrong one
             if identifier_said(text, run, asked=asked):
                 continue
             e164 = phone_parse(run, region=region)
+            parsed = _parsed(e164, region=region) if e164 else None
+            valid = parsed is not None and phonenumbers.is_valid_number(parsed)
+            base = unfinished or current
+            if correcting and base and not run.plus and not valid and len(run.digits) <= 9:
+                fixed = _corrected(base, run.digits, region=region)
+                if fixed is None and current and len(run.digits) <= 6:
+                    fixed = current[: -len(run.digits)] + run.digits
+                if fixed:
+                    current, unfinished = fixed, ""
+                    continue
             if e164:
-                current = e164
-            elif current and correcting and 2 <= len(run.digits) <= 6 and not run.plus:
-                current = current[: -len(run.digits)] + run.digits
+                current, unfinished = e164, ""
+            elif 3 <= len(run.digits) <= 9 and not run.plus:
+                unfinished = run.digits
         asked = ""
     return current

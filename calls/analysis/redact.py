@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from calls.analysis.names import caller_name_find, name_spans, names_mentioned
-from calls.analysis.phone_numbers import identifier_said, reference_said
+from calls.analysis.phone_numbers import SPELLED_PREFIX, identifier_said, reference_said
 from calls.analysis.spoken_numbers import number_runs
 from calls.analysis.types import CallInput, Line
 
@@ -74,7 +74,9 @@ _YEAR_WORDS = (
 )
 _SPOKEN_DATE_YEAR = re.compile(
     rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?,?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b|"
-    rf"\b(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL},?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b",
+    rf"\b(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL},?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b|"
+    # "twelfth of the ninth, nineteen seventy-one"
+    rf"\b(?:the\s+)?{_ORDINAL}\s+of\s+the\s+{_ORDINAL},?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 _SPOKEN_DAY_MONTH = re.compile(
@@ -203,7 +205,7 @@ def _references(text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
     for run in number_runs(text):
         if reference_said(text, run):
-            prefix = re.search(r"(?:\b[a-zA-Z][\s.-]*){2,4}$", text[: run.start])
+            prefix = SPELLED_PREFIX.search(text[: run.start])
             spans.append((prefix.start() if prefix else run.start, run.end))
     return sorted(spans)
 

@@ -34,7 +34,10 @@ _COMPOUND = frozenset(
 )
 _REPEAT = {"double": 2, "triple": 3, "doble": 2}
 _PLUS = frozenset({"plus", "más", "mas"})
-_FILLERS = frozenset({"um", "umm", "uh", "er", "erm", "eh", "este"})  # "five five... um... zero"
+# Said inside a number without being part of it: "five five... um... zero", "G B dash two".
+_FILLERS = frozenset(
+    {"um", "umm", "uh", "er", "erm", "eh", "este", "dash", "hyphen", "guion", "guión"}
+)
 _JOIN = frozenset({"y", "and"})  # "cuarenta y cinco", "one hundred and five"
 _NUMBER_KINDS = ("digits", "single", "compound", "repeat")
 _LEFT_SINGLE = re.compile(r"\b(?:" + "|".join(_SINGLE) + r")\b")

@@ -173,3 +173,12 @@ def test_month_names_stay_readable() -> None:
 
 def test_a_spanish_spoken_email_is_masked() -> None:
     assert text_redact("es juan punto perez arroba gmail punto com") == "es [EMAIL]"
+
+
+def test_a_date_of_birth_said_as_day_of_the_month_number_is_masked() -> None:
+    assert text_redact("Twelfth of the ninth, nineteen seventy-one.") == "[DATE]."
+
+
+def test_a_reference_read_out_with_dashes_stays_readable() -> None:
+    said = "number G B dash two zero two six one two zero two dash zero zero three"
+    assert text_redact(said) == said

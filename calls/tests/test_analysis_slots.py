@@ -192,3 +192,31 @@ def test_a_first_name_that_is_also_a_word_is_a_name_after_a_cue() -> None:
 def test_a_hesitation_inside_a_number_does_not_break_it() -> None:
     said = call("my number's four one five, five five five... um... zero one zero one")
     assert slots_extract(said, intent="book").callback_number == "+14155550101"
+
+
+def test_a_number_broken_off_and_said_again_is_joined() -> None:
+    said = call(
+        "text me at four one five, eight eight eight... no sorry, five five five, oh two two one"
+    )
+    assert slots_extract(said, intent="book").callback_number == "+14155550221"
+
+
+def test_the_patient_named_as_whose_relative_the_caller_is_wins() -> None:
+    for line, name in (
+        ("Hello, this is the daughter of Harold Fenwick, he's your patient.", "Harold Fenwick"),
+        ("no, i'm her carer. the patient is margaret o'donnell", "Margaret O'Donnell"),
+        ("I'm ringing for my little boy, Mateo. Mateo Alvarez.", "Mateo Alvarez"),
+    ):
+        assert slots_extract(call(line), intent="clinical").caller_name == name
+
+
+def test_a_name_said_again_in_full_after_a_surname_is_taken_whole() -> None:
+    said = call("I had a pedicure booked under Kowalski, Anna Kowalski.")
+    assert slots_extract(said, intent="book").caller_name == "Anna Kowalski"
+
+
+def test_spanish_a_nombre_de_and_con_answers_give_the_name() -> None:
+    said = call("Quería reservar. A nombre de Begoña Urrutia.")
+    assert slots_extract(said, intent="book").caller_name == "Begoña Urrutia"
+    said = dialogue("A: ¿Con quién hablo?", "C: Con Aitana Beltrán.")
+    assert slots_extract(said, intent="book").caller_name == "Aitana Beltrán"
