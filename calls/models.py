@@ -227,4 +227,5 @@ class CallEvent(models.Model):
         return f"{self.event_id} {self.type}"
 
 
+from calls.alerts.models import CallAlert  # noqa: E402, F401
 from calls.models_analysis import CallAnalysis, CallNote, CallReview  # noqa: E402, F401
