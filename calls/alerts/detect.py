@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -129,24 +129,36 @@ def human_request_find(texts: Sequence[str]) -> Detected | None:
     """ "I want to talk to a real person", "¿puedo hablar con una persona?", "operator",
     "agent … agent": the first such line."""
     for text in texts:
-        for pattern, language in _NOT_A_MACHINE:
-            if pattern.search(text):
-                return _human(text, language)
-        for patterns, language in ((_HUMAN_EN, "en"), (_HUMAN_ES, "es")):
-            for pattern in patterns:
-                match = pattern.search(text)
-                if match and not _DECLINED.search(text[: match.start()]):
-                    return _human(text, language)
+        language = _asks_for_person(text)
+        if language:
+            return _human(text, language)
     # "Agent." … "AGENT!": the word on its own, said twice (in one line or across lines).
     said = 0
     for text in texts:
-        words = _WORD.findall(text)
-        agents = len(_AGENT_WORD.findall(text))
-        if agents and len(words) <= 2 * agents + 2:
-            said += agents
-            if said >= 2:
-                return _human(text, "es" if "agente" in text.lower() else "en")
+        said += _lone_agents(text)
+        if said >= 2:
+            return _human(text, "es" if "agente" in text.lower() else "en")
     return None
+
+
+# Each new line is read once; the window around it (services.WINDOW) comes from the cache.
+@lru_cache(maxsize=1024)
+def _asks_for_person(text: str) -> str:
+    for pattern, language in _NOT_A_MACHINE:
+        if pattern.search(text):
+            return language
+    for patterns, language in ((_HUMAN_EN, "en"), (_HUMAN_ES, "es")):
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match and not _DECLINED.search(text[: match.start()]):
+                return language
+    return ""
+
+
+@lru_cache(maxsize=1024)
+def _lone_agents(text: str) -> int:
+    agents = len(_AGENT_WORD.findall(text))
+    return agents if agents and len(_WORD.findall(text)) <= 2 * agents + 2 else 0
 
 
 def _human(text: str, language: str) -> Detected:
@@ -199,21 +211,33 @@ def angry_caller_find(texts: Sequence[str]) -> Detected | None:
     anger: it has no target, and the red flags take it."""
     aimed = 0
     for text in texts:
-        score = _vader().polarity_scores(text)["compound"]
-        for pattern, language in ((_ANGER_EN, "en"), (_ANGER_ES, "es")):
-            for match in pattern.finditer(text):
-                # VADER reads English only: a Spanish line scores about 0 and is not held back.
-                if _NEGATED.search(text[: match.start()]) or score > 0.3:
-                    continue
-                return _angry(text, language)
-        shouted = [w for w in _SHOUTED.findall(text) if w not in {"GB", "USA", "NHS", "OK"}]
-        if len(shouted) >= 3 and (score < -0.2 or "!" in text):
+        language, at_us = _anger(text)
+        if language:
+            return _angry(text, language)
+        aimed += at_us
+        if aimed >= 2:
             return _angry(text, "en")
-        if score <= STRONGLY_NEGATIVE and _AT_US.search(text):
-            aimed += 1
-            if aimed >= 2:
-                return _angry(text, "en")
     return None
+
+
+@lru_cache(maxsize=1024)
+def _anger(text: str) -> tuple[str, bool]:
+    """(the language of the anger said in the line, or ""; whether it is strongly negative
+    and aimed at us). VADER only where a cue asks for it: it is most of the cost."""
+    for pattern, language in ((_ANGER_EN, "en"), (_ANGER_ES, "es")):
+        for match in pattern.finditer(text):
+            # VADER reads English only: a Spanish line scores about 0 and is not held back.
+            if _NEGATED.search(text[: match.start()]) or _score(text) > 0.3:
+                continue
+            return language, False
+    shouted = [w for w in _SHOUTED.findall(text) if w not in {"GB", "USA", "NHS", "OK"}]
+    if len(shouted) >= 3 and ("!" in text or _score(text) < -0.2):
+        return "en", False
+    return "", bool(_AT_US.search(text)) and _score(text) <= STRONGLY_NEGATIVE
+
+
+def _score(text: str) -> float:
+    return float(_vader().polarity_scores(text)["compound"])
 
 
 def _angry(text: str, language: str) -> Detected:
