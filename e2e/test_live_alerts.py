@@ -152,3 +152,41 @@ def test_the_alert_sound_can_be_turned_off_and_stays_off(
     expect(page.locator('#attention-list [data-alert="human_request"]')).to_be_visible()
     page.wait_for_timeout(300)
     assert page.evaluate("window.__tones") == 0
+
+
+def test_an_alert_raised_while_the_socket_was_down_is_there_after_reconnect(
+    signed_in_page, asgi_live_server, business, front_desk
+):
+    """Live messages are hints: a caller asks for a person while the page is cut off; once
+    it reconnects, the list redrawn from the database has the alert, and it sounds."""
+    from playwright.sync_api import expect
+
+    from calls.ingest import call_events_ingest
+    from calls.validation import events_parse
+
+    page = signed_in_page(front_desk)
+    page.add_init_script(COUNT_TONES)
+    page.goto("/calls/live/")
+    status = page.locator("#conn-status")
+    expect(status).to_have_text("Live")
+
+    asgi_live_server.stop()
+    expect(status).to_have_text("Connection lost: reconnecting…")
+    events = [
+        _event(
+            "r1",
+            "call.started",
+            {"from": "+14155550177", "to": "+14155550100", "channel": "pstn", "agent": "Ava"},
+        ),
+        _line("r2", 0, "caller", "¿Puedo hablar con una persona?"),
+    ]
+    call_events_ingest(business=business, events=events_parse({"events": events}, region="US"))
+
+    asgi_live_server.start()
+    expect(status).to_have_text("Live", timeout=20_000)
+    item = page.locator('#attention-list [data-alert="human_request"][data-call-id="gw-alert"]')
+    expect(item).to_be_visible()
+    expect(page.locator('#live-calls [data-call-id="gw-alert"]')).to_have_attribute(
+        "data-alert", "human_request"
+    )
+    page.wait_for_function("window.__tones > 0")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import partial
 from typing import Protocol
 
 from django.db import transaction
@@ -102,9 +101,12 @@ def call_alerts_detect(*, business: Business, changes: Iterable[CallChanged]) ->
     # sure of it (an IntegrityError here makes the ingest retry, and the retry finds them).
     CallAlert.objects.bulk_create(new)
     calls = list({alert.call.pk: alert.call for alert in new}.values())
-    transaction.on_commit(
-        partial(live.alerts_broadcast, business=business, calls=calls), robust=True
-    )
+
+    # A named function, not a partial: a robust on_commit logs a failure by __qualname__.
+    def alerts_raised_broadcast() -> None:
+        live.alerts_broadcast(business=business, calls=calls)
+
+    transaction.on_commit(alerts_raised_broadcast, robust=True)
     return new
 
 
@@ -143,10 +145,12 @@ def call_alert_acknowledge(
                 request=request,
                 data={"call_id": alert.call.call_id, "kind": alert.kind},
             )
-            transaction.on_commit(
-                partial(_acknowledged_broadcast, business=business, call_pk=alert.call_id),
-                robust=True,
-            )
+            call_pk = alert.call_id
+
+            def alert_acknowledged_broadcast() -> None:
+                _acknowledged_broadcast(business=business, call_pk=call_pk)
+
+            transaction.on_commit(alert_acknowledged_broadcast, robust=True)
     return alert
 
 

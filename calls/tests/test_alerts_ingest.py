@@ -170,3 +170,18 @@ def test_alerts_reach_dashboards_on_the_redis_channel_layer(
 ):
     assert "Redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
     asyncio.run(_run(business, front_desk, manager, outsider))
+
+
+def test_a_failing_alert_broadcast_never_fails_the_ingest(
+    business, monkeypatch, django_capture_on_commit_callbacks
+):
+    from calls.alerts import live
+
+    def down(**kwargs):
+        raise ConnectionError("channel layer down")
+
+    monkeypatch.setattr(live, "alerts_broadcast", down)
+    call_start(business, "gw-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        say(business, "gw-1", 0, "operator")  # must not raise
+    assert CallAlert.objects.get().kind == "human_request"  # stored all the same
