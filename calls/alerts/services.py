@@ -54,7 +54,12 @@ def call_alerts_detect(*, business: Business, changes: Iterable[CallChanged]) ->
         for c in changes
     }
     heard = {pk: seqs for pk, seqs in heard.items() if seqs}
-    tooled = [c.call.pk for c in changes if c.tools_added]
+    # A single new invocation that worked adds no failure: only count when one may have.
+    tooled = [
+        c.call.pk
+        for c in changes
+        if c.tools_added > 1 or (c.tools_added == 1 and c.call.last_tool_ok is False)
+    ]
     if not heard and not tooled:
         return []
     failed = (

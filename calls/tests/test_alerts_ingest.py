@@ -119,6 +119,17 @@ def test_an_agent_line_costs_no_alert_query(business):
     assert not [q for q in captured.captured_queries if "calls_toolinvocation" in q["sql"]]
 
 
+def test_a_tool_that_worked_costs_no_failure_count(business):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call_start(business, "gw-1")
+    with CaptureQueriesContext(connection) as captured:
+        ingest(business, _tool("gw-1", True))
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "calls_toolinvocation"' in sql]
+
+
 # --- reaching the dashboards -------------------------------------------------------------------
 
 
