@@ -74,8 +74,11 @@ _HUMAN_EN = [
         rf"(?:real |live |actual )?{_PEOPLE_EN}\b",
         r"\b(?:transfer|put|connect|pass) me (?:through|over|to|with)\b",
         r"\bput me through\b",
-        r"\boperator\b",
-        r"\brepresentative\b",
+        # "Operator!", "operator, please", "get me a representative" (not "a machine operator").
+        r"(?:^|[.?!,;]\s*)(?:an? |the )?(?:operator|representative)\b",
+        r"\b(?:operator|representative),? please\b",
+        r"\b(?:want|need|get|give|connect|transfer)(?: me)?(?: to)? (?:an? |the )?"
+        r"(?:operator|representative)\b",
         r"\b(?:want|need|get|give) (?:me )?(?:a |an )?human\b",
         r"\bhuman,? please\b",
         r"\bis there (?:a |an )?(?:real )?(?:person|human|someone|somebody|anyone|anybody)"
@@ -88,7 +91,9 @@ _HUMAN_ES = [
         r"\bpersona (?:real|de verdad)\b",
         r"\bser humano\b",
         r"\b(?:un|una|con un|con una) humano\b",
-        r"\boperador(?:a)?\b",
+        r"(?:^|[.?!,;¿¡]\s*)(?:un |una |el |la )?operador(?:a)?\b",
+        r"\boperador(?:a)?,? por favor\b",
+        r"\b(?:quiero|necesito|deme|dame)(?: a| con)? (?:un |una |el |la )?operador(?:a)?\b",
         r"\b(?:hablar|hable|hablo|comunicarme|comunicar|comuníqueme|comuniqueme|"
         r"p[aá]same|p[aá]seme|pasarme|transferir|transfi[eé]reme|transfi[eé]rame|"
         r"ponerme|p[oó]ngame|p[oó]nme)\b[^.?!]{0,25}?\b(?:persona|humano|alguien|operador|"

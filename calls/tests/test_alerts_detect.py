@@ -34,6 +34,9 @@ from calls.alerts.detect import (
         (["No quiero hablar con una máquina"], "es"),
         (["Necesito una persona real"], "es"),
         (["operadora"], "es"),
+        (["Quiero un operador, por favor"], "es"),
+        (["Get me a representative"], "en"),
+        (["Okay. Operator!"], "en"),
     ],
 )
 def test_it_hears_a_caller_asking_for_a_person(lines, language):
@@ -59,6 +62,9 @@ def test_agent_said_twice_in_one_line_is_a_request():
         ["Are you open on Saturday?", "Great, book me in at ten"],
         ["Quiero una cita para el martes"],
         ["I'll talk to my husband and call back"],
+        ["My husband works as a machine operator, he can only come after six"],
+        ["Hi, I'm a sales representative from a hair product company"],
+        ["Mi esposo es operador de grúa y sale tarde"],
     ],
 )
 def test_ordinary_lines_ask_for_nobody(lines):
