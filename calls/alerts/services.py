@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -72,12 +72,13 @@ def call_alerts_detect(*, business: Business, changes: Iterable[CallChanged]) ->
         if tooled
         else {}
     )
+    lines = _caller_lines(heard) if heard else {}
     found: list[tuple[Call, Detected]] = []
     for change in changes:
         pk = change.call.pk
         if pk not in heard and not failed.get(pk):
             continue
-        texts = _caller_lines(change.call, heard[pk]) if pk in heard else []
+        texts = lines.get(pk, [])
         for detected in alerts_detect(caller_texts=texts, failed_tools=failed.get(pk, 0)):
             found.append((change.call, detected))
     if not found:
@@ -115,19 +116,23 @@ def call_alerts_detect(*, business: Business, changes: Iterable[CallChanged]) ->
     return new
 
 
-def _caller_lines(call: Call, seqs: list[int]) -> list[str]:
-    # Lines alternate between caller and agent: twice the window of seqs holds about
-    # WINDOW caller lines before the first new one, and every new one.
-    return list(
-        TranscriptSegment.objects.filter(
-            call=call,
-            speaker=TranscriptSegment.Speaker.CALLER,
-            seq__gte=max(0, min(seqs) - 2 * WINDOW),
-            seq__lte=max(seqs),
-        )
-        .order_by("seq")
-        .values_list("text", flat=True)
+def _caller_lines(heard: dict[int, list[int]]) -> dict[int, list[str]]:
+    """Per call, its caller lines around the new ones (by seq), in one query for the batch.
+
+    Lines alternate between caller and agent: twice the window of seqs holds about WINDOW
+    caller lines before the first new one, and every new one."""
+    around = Q()
+    for pk, seqs in heard.items():
+        around |= Q(call_id=pk, seq__gte=max(0, min(seqs) - 2 * WINDOW), seq__lte=max(seqs))
+    lines: dict[int, list[str]] = {}
+    rows = (
+        TranscriptSegment.objects.filter(around, speaker=TranscriptSegment.Speaker.CALLER)
+        .order_by("call_id", "seq")
+        .values_list("call_id", "text")
     )
+    for call_pk, text in rows:
+        lines.setdefault(call_pk, []).append(text)
+    return lines
 
 
 def call_alert_acknowledge(

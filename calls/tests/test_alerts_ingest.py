@@ -196,3 +196,36 @@ def test_a_failing_alert_broadcast_never_fails_the_ingest(
     with django_capture_on_commit_callbacks(execute=True):
         say(business, "gw-1", 0, "operator")  # must not raise
     assert CallAlert.objects.get().kind == "human_request"  # stored all the same
+
+
+def test_a_batch_of_many_calls_reads_their_caller_lines_in_one_query(business):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = [f"gw-{i}" for i in range(5)]
+    for call_id in ids:
+        call_start(business, call_id)
+    lines = [
+        raw_event(
+            call_id,
+            "transcript.segment",
+            {
+                "seq": 0,
+                "speaker": "caller",
+                "text": f"operator {n}",
+                "start_ms": 0,
+                "end_ms": 1,
+                "final": True,
+            },
+        )
+        for n, call_id in enumerate(ids)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        ingest(business, *lines)
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and '"calls_transcriptsegment"."text"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert CallAlert.objects.filter(kind="human_request").count() == 5
