@@ -190,3 +190,29 @@ def test_an_alert_raised_while_the_socket_was_down_is_there_after_reconnect(
         "data-alert", "human_request"
     )
     page.wait_for_function("window.__tones > 0")
+
+
+def test_platform_staff_see_alerts_without_a_button_to_acknowledge_them(
+    signed_in_page, asgi_live_server, business, front_desk, platform_staff
+):
+    from playwright.sync_api import expect
+
+    from calls.tests.factories import call_start, say
+
+    call_start(business, "gw-staff")
+    say(business, "gw-staff", 0, "I want to talk to a real person")
+    page = signed_in_page(platform_staff)
+    page.goto("/calls/live/")
+    item = page.locator('#attention-list [data-alert="human_request"][data-call-id="gw-staff"]')
+    expect(item).to_be_visible()
+    expect(item.locator(".alert-ack")).to_be_hidden()
+    expect(page.locator(".ack-not-allowed")).to_be_visible()
+    # and a live update (rendered for everyone) shows them no button either
+    expect(page.locator("#conn-status")).to_have_text("Live")
+    secret = api_key_create(business=business, name="gateway", scopes=["ingest"]).secret
+    line = {**_line("p1", 1, "caller", "this is ridiculous"), "call_id": "gw-staff"}
+    _send(asgi_live_server.url, secret, line)
+    angry = page.locator('#attention-list [data-alert="angry_caller"]')
+    expect(angry).to_be_visible()
+    expect(angry.locator(".alert-ack")).to_be_hidden()
+    assert CallAlert.objects.filter(business=business, acknowledged_at__isnull=False).count() == 0

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from calls.alerts.detect import KINDS
 from calls.alerts.models import CallAlert
 from console.models import Business
+from console.roles import can_acknowledge_alerts
+from console.tenancy import Access
 
 RECENTLY_ACKNOWLEDGED = 5
 
@@ -39,6 +41,15 @@ def alerts_recently_acknowledged(
 def alert_get(*, business: Business, pk: int) -> CallAlert:
     """The business's alert, or 404 (another business's alert is not found, never refused)."""
     return get_object_or_404(CallAlert.objects.select_related("call"), business=business, pk=pk)
+
+
+def attention_page_context(*, access: Access) -> dict[str, object]:
+    """The list as the live page shows it to this user: with the Acknowledge buttons only
+    where their role may (the view that acknowledges checks it again)."""
+    return {
+        **attention_context(business=access.business),
+        "can_acknowledge": access.can(can_acknowledge_alerts),
+    }
 
 
 def attention_context(*, business: Business) -> dict[str, object]:

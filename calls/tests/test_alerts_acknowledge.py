@@ -23,6 +23,7 @@ def test_the_live_page_lists_what_needs_attention(business, front_desk, client_f
     assert f'id="alert-{alert.pk}"' in html
     assert 'data-alert="human_request"' in html and 'data-call-id="gw-1"' in html
     assert "Asks for a person" in html and "Acknowledge" in html
+    assert 'data-can-acknowledge="true"' in html
     assert "live-alerts.js" in html
 
 
@@ -80,7 +81,9 @@ def test_another_business_alert_is_not_found(business, other_business, outsider,
 def test_platform_staff_may_watch_but_not_acknowledge(business, platform_staff, client_for):
     alert = _alert(business)
     client = client_for(platform_staff)
-    assert f'id="alert-{alert.pk}"' in client.get("/calls/live/").content.decode()
+    page = client.get("/calls/live/").content.decode()
+    assert f'id="alert-{alert.pk}"' in page
+    assert 'data-can-acknowledge="false"' in page  # the page hides their buttons
     response = client.post(f"/calls/alerts/{alert.pk}/acknowledge/")
     assert response.status_code == 403
     alert.refresh_from_db()

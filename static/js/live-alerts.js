@@ -91,7 +91,17 @@
     if (fresh && soundOn()) tone();
     mark();
     syncButtons();
+    var details = document.querySelector("#attention details.acknowledged");
+    if (details) details.open = acknowledgedOpen;
   }
+
+  // The list is replaced whole on every update: keep "Recently acknowledged" as the user left it.
+  var acknowledgedOpen = false;
+  document.addEventListener("toggle", function (evt) {
+    if (evt.target.matches && evt.target.matches("#attention details.acknowledged")) {
+      acknowledgedOpen = evt.target.open;
+    }
+  }, true);
 
   document.addEventListener("click", function (evt) {
     var button = evt.target.closest && evt.target.closest("[data-alert-sound]");
