@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from calls import selectors
+from calls.alerts.selectors import attention_page_context
 from calls.live_transcript import call_segments_redacted
 from console.tenancy.access import business_view
 
@@ -16,6 +17,7 @@ def _live_context(request: HttpRequest) -> dict[str, object]:
     return {
         "live_calls": list(selectors.calls_in_progress(business=business)),
         "ended_calls": selectors.calls_recently_ended(business=business),
+        **attention_page_context(access=request.access),  # type: ignore[attr-defined]  # live alerts
     }
 
 

@@ -36,3 +36,9 @@ def can_reveal_personal_data(role: str | None, *, platform_staff: bool = False) 
 
 def can_review_calls(role: str | None, *, platform_staff: bool = False) -> bool:
     return platform_staff or role in MANAGERS
+
+
+def can_acknowledge_alerts(role: str | None, *, platform_staff: bool = False) -> bool:
+    """Take a live alert off the "needs attention" list: the business's own people, who
+    deal with the caller. Platform staff watch; they do not answer for the business."""
+    return role is not None
