@@ -32,9 +32,15 @@ def pricing(request: HttpRequest) -> HttpResponse:
     features: list[str] = []
     for plan in plans:
         features += [f for f in plan.features if f not in features]
-    comparison = [
-        {"feature": f, "included": [f in plan.features for plan in plans]} for f in features
-    ]
+    # Plans are tiers: each includes what the plans below it list (Growth's "up to 5
+    # locations" covers Starter's "one location"), so a feature is included from the first
+    # plan that lists it upwards. Matching exact wording said Growth lacked five of its own.
+    for below, plan in zip([None, *plans], plans, strict=False):
+        plan.tier_below = below.name if below else ""  # type: ignore[attr-defined]
+    comparison = []
+    for feature in features:
+        first = next(i for i, plan in enumerate(plans) if feature in plan.features)
+        comparison.append({"feature": feature, "included": [i >= first for i in range(len(plans))]})
     return render(
         request,
         "public/pricing.html",
