@@ -75,6 +75,14 @@ class InvalidTransition(BookingError):
     status = 409
 
 
+class Conflict(BookingError):
+    """The change would clash with what is stored (a phone number another customer has, a
+    customer who still has appointments)."""
+
+    code = "conflict"
+    status = 409
+
+
 # --- Actors and customers -----------------------------------------------------------
 
 

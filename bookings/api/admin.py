@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, ProtectedError, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -18,7 +18,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bookings.api.representations import appointment_json, slot_json
+from bookings.api.errors import booking_api_error
+from bookings.api.representations import appointment_json
 from bookings.api.tools import AwareDateTimeField, FlexibleId, service_resolve, staff_resolve
 from bookings.catalog import services as catalog
 from bookings.catalog.services import HoursInterval
@@ -35,7 +36,6 @@ from bookings.selectors import appointment_by_reference, appointments_base, cust
 from bookings.services import (
     BookingError,
     CustomerDetails,
-    SlotUnavailable,
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
@@ -45,14 +45,6 @@ from bookings.services import (
 from console.api.errors import ApiError
 from console.audit.log import audit_log_write
 from console.tenancy.models import Business
-
-
-def _error(exc: BookingError, business: Business) -> ApiError:
-    extra: dict[str, Any] = {}
-    if isinstance(exc, SlotUnavailable):
-        extra["alternatives"] = [slot_json(s, tz=business.tz) for s in exc.alternatives]
-    fields = {exc.field_name: exc.message} if exc.field_name else {}
-    return ApiError(exc.status, exc.code, exc.message, fields=fields, extra=extra)
 
 
 class AdminView(GenericAPIView):
@@ -109,7 +101,7 @@ class ServiceList(AdminView):
         try:
             service = catalog.service_create(business=self.business, **data)
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(service_json(service), status=201)
 
 
@@ -134,7 +126,7 @@ class ServiceDetail(AdminView):
         try:
             catalog.service_update(service=service, changes=dict(data))
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(service_json(service))
 
     def delete(self, request: Request, pk: int) -> Response:
@@ -208,7 +200,7 @@ class StaffList(AdminView):
                 active=data.get("active", True),
             )
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(staff_json(_staff_queryset(self.business).get(pk=staff.pk)), status=201)
 
 
@@ -239,7 +231,7 @@ class StaffDetail(AdminView):
                 active=data.get("active"),
             )
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(staff_json(self.get_object()))
 
     def delete(self, request: Request, pk: int) -> Response:
@@ -285,7 +277,7 @@ class StaffExceptionList(AdminView):
         try:
             exception = catalog.staff_exception_create(staff=staff, **data)
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(exception_json(exception, self.business), status=201)
 
 
@@ -405,23 +397,14 @@ class CustomerDetail(AdminView):
                 email=data.get("email"),
             )
         except BookingError as exc:
-            status = 409 if "Another customer" in exc.message else 400
-            raise ApiError(
-                status,
-                "conflict" if status == 409 else "invalid",
-                exc.message,
-                fields={exc.field_name or "phone": exc.message},
-            ) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(customer_json(customer))
 
     def delete(self, request: Request, pk: int) -> Response:
-        customer = self.get_object()
         try:
-            customer.delete()
-        except ProtectedError:
-            raise ApiError(
-                409, "conflict", "This customer has appointments; it cannot be deleted."
-            ) from None
+            catalog.customer_delete(customer=self.get_object())
+        except BookingError as exc:
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(status=204)
 
 
@@ -519,7 +502,7 @@ class AppointmentList(AdminView):
                 enforce_rules=data["enforce_rules"],
             )
         except BookingError as exc:
-            raise _error(exc, business) from exc
+            raise booking_api_error(exc, tz=business.tz) from exc
         return Response(_full(appointment), status=201)
 
 
@@ -569,7 +552,7 @@ class AppointmentDetail(AdminView):
                     source=Appointment.Source.API,
                 )
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(_full(self.get_object()))
 
     def delete(self, request: Request, reference: str) -> Response:
@@ -581,5 +564,5 @@ class AppointmentDetail(AdminView):
                 api_key=request.auth,
             )
         except BookingError as exc:
-            raise _error(exc, self.business) from exc
+            raise booking_api_error(exc, tz=self.business.tz) from exc
         return Response(_full(appointment))

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.api.errors import booking_api_error
 from bookings.api.representations import appointment_json, service_brief, slot_json
 from bookings.days import moment_within_reach
 from bookings.matching import service_match
@@ -43,7 +44,6 @@ from bookings.selectors import (
 from bookings.services import (
     BookingError,
     CustomerDetails,
-    SlotUnavailable,
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
@@ -118,14 +118,6 @@ def _aware(value: datetime, name: str) -> datetime:
             400, "invalid", "Times need a UTC offset.", fields={name: "add an offset, e.g. -05:00"}
         )
     return value
-
-
-def _booking_error(exc: BookingError, *, tz: Any) -> ApiError:
-    extra: dict[str, Any] = {}
-    if isinstance(exc, SlotUnavailable):
-        extra["alternatives"] = [slot_json(s, tz=tz) for s in exc.alternatives]
-    fields = {exc.field_name: exc.message} if exc.field_name else {}
-    return ApiError(exc.status, exc.code, exc.message, fields=fields, extra=extra)
 
 
 def _appointment_for(business: Business, reference: str) -> Appointment:
@@ -481,7 +473,7 @@ class BookAppointmentView(ToolView):
                 api_key=request.auth,
             )
         except BookingError as exc:
-            raise _booking_error(exc, tz=business.tz) from exc
+            raise booking_api_error(exc, tz=business.tz) from exc
         return Response(appointment_json(appointment), status=201)
 
 
@@ -517,7 +509,7 @@ class RescheduleAppointmentView(ToolView):
                 api_key=request.auth,
             )
         except BookingError as exc:
-            raise _booking_error(exc, tz=business.tz) from exc
+            raise booking_api_error(exc, tz=business.tz) from exc
         return Response(appointment_json(moved))
 
 
@@ -544,7 +536,7 @@ class CancelAppointmentView(ToolView):
                 api_key=request.auth,
             )
         except BookingError as exc:
-            raise _booking_error(exc, tz=business.tz) from exc
+            raise booking_api_error(exc, tz=business.tz) from exc
         return Response(appointment_json(cancelled))
 
 

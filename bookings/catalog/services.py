@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
 
 from bookings.models import Customer, Service, StaffException, StaffMember, WorkingHours
-from bookings.services import BookingError
+from bookings.services import BookingError, Conflict
 from console.privacy.encryption import blind_index
 from console.privacy.phones import InvalidPhoneNumber, phone_to_e164
 from console.tenancy.models import Business, User
@@ -214,5 +214,14 @@ def customer_update(
         with transaction.atomic():
             customer.save()
     except IntegrityError as exc:
-        raise BookingError("Another customer has that phone number.", field_name="phone") from exc
+        raise Conflict("Another customer has that phone number.", field_name="phone") from exc
     return customer
+
+
+def customer_delete(*, customer: Customer) -> None:
+    """Remove a customer with no appointments (their history keeps the book's times)."""
+    try:
+        with transaction.atomic():
+            customer.delete()
+    except ProtectedError as exc:
+        raise Conflict("This customer has appointments; it cannot be deleted.") from exc

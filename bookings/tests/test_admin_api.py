@@ -131,6 +131,37 @@ def test_customers_are_unique_by_phone_in_any_format(admin: APIClient) -> None:
     assert bad.status_code == 400
 
 
+def test_changing_a_customers_phone_to_anothers_is_a_conflict(admin: APIClient) -> None:
+    admin.post("/api/v1/customers", {"name": "Carol", "phone": "4155550123"}, format="json")
+    dave = admin.post("/api/v1/customers", {"name": "Dave", "phone": "4155550124"}, format="json")
+    taken = admin.patch(
+        f"/api/v1/customers/{dave.json()['id']}", {"phone": "415 555 0123"}, format="json"
+    )
+    assert taken.status_code == 409
+    assert taken.json()["error"] == "conflict"
+    assert taken.json()["fields"] == {"phone": "Another customer has that phone number."}
+    bad = admin.patch(f"/api/v1/customers/{dave.json()['id']}", {"phone": "12"}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid"
+
+
+def test_a_customer_with_appointments_is_not_deleted(
+    admin: APIClient, business: Business, haircut: Service, ana: StaffMember, monday: date
+) -> None:
+    appointment = appointment_book(
+        business=business,
+        service=haircut,
+        staff=ana,
+        start=at(monday, 10),
+        customer=CustomerDetails("Erin", "4155550199"),
+        enforce_rules=False,
+    )
+    refused = admin.delete(f"/api/v1/customers/{appointment.customer_id}")
+    assert refused.status_code == 409 and refused.json()["error"] == "conflict"
+    assert Appointment.objects.filter(pk=appointment.pk).exists()
+    lone = admin.post("/api/v1/customers", {"name": "Fay", "phone": "4155550155"}, format="json")
+    assert admin.delete(f"/api/v1/customers/{lone.json()['id']}").status_code == 204
+
+
 def book(business, service, start, n):
     return appointment_book(
         business=business,
