@@ -27,6 +27,7 @@ from bookings.models import (
     Appointment,
     AppointmentChange,
     Customer,
+    OutboxMessage,
     Service,
     StaffMember,
 )
@@ -701,3 +702,32 @@ def appointment_status_undo(
             ) from exc
         raise
     return current
+
+
+def appointment_confirmation_resend(
+    *, appointment: Appointment, by: User | None
+) -> list[OutboxMessage]:
+    """Queue the confirmation SMS (and email) again, from the console (the customer lost it),
+    once per press: each resend is its own history entry, and the outbox dedupes on that
+    entry, so a retried request of the same press cannot send twice. Raises InvalidTransition
+    unless booked or confirmed."""
+    with transaction.atomic():
+        current = _locked(appointment)
+        if not current.is_active:
+            raise InvalidTransition(
+                f"A {current.get_status_display().lower()} appointment gets no confirmation."
+            )
+        change = _history(
+            appointment=current,
+            action="resent",
+            before={},
+            after={"sent": "confirmation"},
+            by=by,
+            api_key=None,
+            source=Appointment.Source.CONSOLE,
+        )
+        messages = notifications.appointment_messages_queue(
+            appointment=current, kind="confirmation", change=change
+        )
+        appointment_changed_on_commit(appointment=current, action="resent")
+    return messages

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings.book.forms import CancelForm, MoveForm, StatusForm
 from bookings.book.live import columns_html
 from bookings.book.pages import appointment_get, appointment_panel
-from bookings.confirmations import appointment_confirmation_resend
 from bookings.days import day_parse
 from bookings.models import Appointment, StaffMember
 from bookings.selectors import availability_list, slots_nearest, staff_for_service
@@ -22,6 +21,7 @@ from bookings.services import (
     OutsideRules,
     SlotUnavailable,
     appointment_cancel,
+    appointment_confirmation_resend,
     appointment_reschedule,
     appointment_status_set,
     appointment_status_undo,
