@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "django_ratelimit",
+    "csp",
     "console",
     "bookings",
     "calls",
@@ -83,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "console.api.json_replies.ApiJsonRepliesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.api.middleware.ApiBodyLimitMiddleware",
@@ -96,7 +100,50 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "console.tenancy.CurrentBusinessMiddleware",
     "axes.middleware.AxesMiddleware",
+    "console.no_store.NoStoreMiddleware",
 ]
+
+# --- Browser policies (django-csp, django-permissions-policy) -------------------------------
+# Scripts and styles only from our own origin (htmx and its ws extension come from
+# django-htmx's static files); the one inline script (the trial page's time zone guess) has
+# the request's nonce. Style attributes stay allowed (style-src-attr): the appointment
+# book positions its blocks with CSS variables in them. No form-action: the checkout's
+# form redirects to Stripe.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # also ws:/wss: to this host (CSP Level 3)
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Nothing here needs a camera, a microphone or the rest: refuse them to every frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "xr-spatial-tracking",
+    )
+}
 
 ROOT_URLCONF = "console.urls"
 ASGI_APPLICATION = "console.asgi.application"

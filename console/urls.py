@@ -1,8 +1,10 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from console import health
 from console.api.business import BusinessView
@@ -90,7 +92,13 @@ urlpatterns = [
     path("api/schema/", require_safe(SpectacularAPIView.as_view()), name="api_schema"),
     path(
         "api/docs/",
-        require_safe(SpectacularSwaggerView.as_view(url_name="api_schema")),
+        # The split view serves Swagger UI's start-up script as a file: no inline script.
+        # Swagger UI's bundle adds <style> elements as it draws: allowed on this page only.
+        require_safe(
+            csp_update({"style-src": [UNSAFE_INLINE]})(
+                SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+            )
+        ),
         name="api_docs",
     ),
     re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG
