@@ -352,9 +352,20 @@ if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("DJANGO_ENV=production needs FIELD_ENCRYPTION_KEYS.")
 # Keyed hash for equality lookups on encrypted values (phone numbers); never rotated
 # without re-indexing.
-FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", "" if PRODUCTION else "dev-only-blind-index-key")
+_DEV_HASH_KEY = "dev-only-blind-index-key"
+FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", "" if PRODUCTION else _DEV_HASH_KEY)
 if not FIELD_HASH_KEY:
     raise ImproperlyConfigured("DJANGO_ENV=production needs FIELD_HASH_KEY.")
+# The development keys are printed above, for anyone to read: production refuses them.
+if PRODUCTION and _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses the development key in FIELD_ENCRYPTION_KEYS: "
+        "generate one with Fernet.generate_key()."
+    )
+if PRODUCTION and FIELD_HASH_KEY == _DEV_HASH_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses the development FIELD_HASH_KEY: set a random one."
+    )
 
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024
