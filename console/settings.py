@@ -302,7 +302,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked: an account from one address, and an account from any addresses (a guesser
+# spreading attempts over many addresses); each after AXES_FAILURE_LIMIT failures.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
