@@ -314,6 +314,9 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # New trials and affiliate accounts per client address (django-ratelimit: "5/h", "20/d"; an
 # empty value turns the limit off).
 SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h") or None
+# Password-reset emails per client address and per email asked about
+# (console/password_reset_limit.py).
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h") or None
 AXES_VERBOSE = False
 
 # --- Billing (Stripe) ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from console import health
 from console.api.business import BusinessView
 from console.api.errors import api_not_found
+from console.password_reset_limit import RateLimitedPasswordResetView
 from console.views import accounts, public, settings
 from console.views import affiliates as affiliate_views
 from console.views import billing as billing_views
@@ -31,7 +32,11 @@ urlpatterns = [
     # Sign-in
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "accounts/password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
