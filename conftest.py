@@ -62,6 +62,7 @@ def _signups_unlimited(settings: Any) -> None:
     """The sign-up limit counts in the cache, which outlives a test; the tests of the limit
     set one (console/tests/test_signup_limit.py)."""
     settings.SIGNUP_RATE = None
+    settings.PASSWORD_RESET_RATE = None  # likewise (console/tests/test_password_reset_limit.py)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from bookings.book.routing import websocket_urlpatterns as bookings_ws  # noqa: 
 from calls.api import events_receive  # noqa: E402
 from calls.routing import websocket_urlpatterns as calls_ws  # noqa: E402
 from console.api.hot_routes import HotRoutes  # noqa: E402
-from console.chunked_body import ChunkedBodyLength  # noqa: E402
+from console.http.chunked_body import ChunkedBodyLength  # noqa: E402
 
 # The gateway's event stream skips Django's request handler (see console.api.hot_routes).
 # Its path is the URLconf's, which also routes it to the Django view for everything else.

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django_guid.integrations import CeleryIntegration as CeleryGuidIntegration
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "django_guid",
+    "csp",
     "console",
     "bookings",
     "calls",
@@ -93,10 +95,12 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "console.observability.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "console.api.json_replies.ApiJsonRepliesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.api.middleware.ApiBodyLimitMiddleware",
-    "console.nul_input.NulInputMiddleware",
+    "console.http.nul_input.NulInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,7 +110,50 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "console.tenancy.access.CurrentBusinessMiddleware",
     "axes.middleware.AxesMiddleware",
+    "console.privacy.no_store.NoStoreMiddleware",
 ]
+
+# --- Browser policies (django-csp, django-permissions-policy) -------------------------------
+# Scripts and styles only from our own origin (htmx and its ws extension come from
+# django-htmx's static files); the one inline script (the trial page's time zone guess) has
+# the request's nonce. Style attributes stay allowed (style-src-attr): the appointment
+# book positions its blocks with CSS variables in them. No form-action: the checkout's
+# form redirects to Stripe.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # also ws:/wss: to this host (CSP Level 3)
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Nothing here needs a camera, a microphone or the rest: refuse them to every frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "xr-spatial-tracking",
+    )
+}
 
 ROOT_URLCONF = "console.urls"
 ASGI_APPLICATION = "console.asgi.application"
@@ -265,7 +312,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked: an account from one address, and an account from any addresses (a guesser
+# spreading attempts over many addresses); each after AXES_FAILURE_LIMIT failures.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -275,6 +324,9 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # New trials and affiliate accounts per client address (django-ratelimit: "5/h", "20/d"; an
 # empty value turns the limit off).
 SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h") or None
+# Password-reset emails per client address and per email asked about
+# (console/password_reset_limit.py).
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h") or None
 AXES_VERBOSE = False
 
 # --- Billing (Stripe) ------------------------------------------------------------------
@@ -334,9 +386,20 @@ if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("DJANGO_ENV=production needs FIELD_ENCRYPTION_KEYS.")
 # Keyed hash for equality lookups on encrypted values (phone numbers); never rotated
 # without re-indexing.
-FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", "" if PRODUCTION else "dev-only-blind-index-key")
+_DEV_HASH_KEY = "dev-only-blind-index-key"
+FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", "" if PRODUCTION else _DEV_HASH_KEY)
 if not FIELD_HASH_KEY:
     raise ImproperlyConfigured("DJANGO_ENV=production needs FIELD_HASH_KEY.")
+# The development keys are printed above, for anyone to read: production refuses them.
+if PRODUCTION and _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses the development key in FIELD_ENCRYPTION_KEYS: "
+        "generate one with Fernet.generate_key()."
+    )
+if PRODUCTION and FIELD_HASH_KEY == _DEV_HASH_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses the development FIELD_HASH_KEY: set a random one."
+    )
 
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024

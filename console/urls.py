@@ -1,9 +1,11 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from console import health
 from console.affiliates import views as affiliate_views
@@ -12,6 +14,7 @@ from console.api.errors import api_not_found
 from console.billing import views as billing_views
 from console.observability import views as observability
 from console.site import views as public
+from console.tenancy.password_reset_limit import RateLimitedPasswordResetView
 from console.tenancy.views import accounts, settings
 
 handler400 = "console.site.errors.bad_request"
@@ -33,7 +36,11 @@ urlpatterns = [
     # Sign-in
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "accounts/password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -99,7 +106,13 @@ urlpatterns = [
     path("api/schema/", require_safe(SpectacularAPIView.as_view()), name="api_schema"),
     path(
         "api/docs/",
-        require_safe(SpectacularSwaggerView.as_view(url_name="api_schema")),
+        # The split view serves Swagger UI's start-up script as a file: no inline script.
+        # Swagger UI's bundle adds <style> elements as it draws: allowed on this page only.
+        require_safe(
+            csp_update({"style-src": [UNSAFE_INLINE]})(
+                SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+            )
+        ),
         name="api_docs",
     ),
     re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG

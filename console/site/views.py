@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -134,5 +135,6 @@ def referral_link(request: HttpRequest, code: str) -> HttpResponse:
             max_age=program_get().cookie_days * 86400,
             httponly=True,
             samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,  # HTTPS only in production
         )
     return response

@@ -34,7 +34,7 @@ PROD_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": SECRET,
     "ALLOWED_HOSTS": "console.example.com",
-    "FIELD_ENCRYPTION_KEYS": "3q2-7wFwVtmz1yC9Cv6nYQnNLgk7gpnK7Pq9ySOpQ1Y=",
+    "FIELD_ENCRYPTION_KEYS": "9ws2PccE8lCiobceX-a5ViLOrRVvhB_vGppmTU71KC8=",  # not the dev key
     "FIELD_HASH_KEY": "a-production-blind-index-key",
 }
 
