@@ -76,22 +76,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _server_command(server: str, port: int, workers: int) -> list[str]:
-    if server == "daphne":
-        from console.management.commands.serve import daphne_command
-
-        return daphne_command(host="127.0.0.1", port=port)
-    # What production runs: `manage.py serve` (one uvicorn process per worker).
+def _server_command(port: int, workers: int) -> list[str]:
+    """What production runs (README): gunicorn with uvicorn workers."""
     return [
         sys.executable,
-        "manage.py",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
+        "-m",
+        "gunicorn",
+        "-c",
+        "deploy/gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        "console.asgi:application",
     ]
 
 
@@ -355,8 +352,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--server", choices=["serve", "daphne"], default="serve")
-    parser.add_argument("--workers", type=int, default=None, help="Default: as `serve` picks.")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--batch-concurrency", type=int, default=4)
     parser.add_argument("--single-concurrency", type=int, default=16)
@@ -367,26 +363,18 @@ def main() -> None:
     key, cookie, _slug = _setup()
     from django.conf import settings
 
-    from console.management.commands.serve import default_workers
-
-    workers = args.workers or default_workers()
+    workers = args.workers
     process = None
     if not args.url:
         import subprocess
 
         port = _free_port()
         args.url = f"http://127.0.0.1:{port}"
-        from console.management.commands.serve import server_env
-        from console.server import listeners
-
         # Measure what production runs: DEBUG off (DEBUG keeps every query's SQL and timing).
-        env = {**server_env(), "SIMULATE": "0", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
-        process = subprocess.Popen(_server_command(args.server, port, workers), cwd=ROOT, env=env)
+        env = {**os.environ, "SIMULATE": "0", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
+        process = subprocess.Popen(_server_command(port, workers), cwd=ROOT, env=env)
         deadline = time.monotonic() + 60
-        # Every process listening, not just the first: connections opened before a process
-        # listens all go to the others (and stay there).
-        expected = workers if args.server == "serve" else 1
-        while listeners(port) < expected or not _healthy(args.url):
+        while not _healthy(args.url):
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 raise SystemExit("the server did not start")
@@ -403,8 +391,8 @@ def main() -> None:
     layer = "Redis" if settings.REDIS_URL else "in-memory"
     print(
         f"bench/ingest.py · {platform.python_implementation()} {platform.python_version()} · "
-        f"{os.cpu_count()} CPUs · {db} + {layer} channel layer · server: {args.server} "
-        f"x{workers if args.server == 'serve' else 1} · {args.seconds:g} s per test"
+        f"{os.cpu_count()} CPUs · {db} + {layer} channel layer · server: gunicorn + uvicorn "
+        f"x{workers} · {args.seconds:g} s per test"
     )
     if b:
         print(

@@ -126,9 +126,8 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    # Under ASGI each request's sync code may run in a new thread, so persistent
-    # per-thread connections pile up ("too many clients"); the ASGI server (manage.py serve)
-    # sets DB_POOL_SIZE and uses psycopg's pool instead.
+    # Optional: psycopg's pool (DB_POOL_SIZE per server process) instead of one persistent
+    # connection per thread.
     if env_int("DB_POOL_SIZE", 0) > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
@@ -309,11 +308,6 @@ if not FIELD_HASH_KEY:
 
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024
-# Threads per server process for the endpoints served straight from ASGI
-# (console.api.hot_routes), to overlap their database round trips; more only contend for the
-# GIL. bench/ingest.py (two processes, single events/s, two runs each): 2 threads 238 and
-# 271, 3: 323 and 256, 4: 334 and 307, 8: 302 and 322, 16: 273 and 219.
-HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],
