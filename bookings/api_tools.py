@@ -1,7 +1,7 @@
 """The voice agent's tools, CONTRACTS.md §4: `POST /api/v1/tools/<name>` (scope `tools`).
 
 Each view parses its body, calls one function of bookings, and renders its result. A body
-with `call_id` is recorded on that call (calls.ingest.tool_invocation_record) with its
+with `call_id` is recorded on that call (calls.ingest.services.tool_invocation_record) with its
 latency and outcome, whether it worked or not.
 """
 
@@ -191,7 +191,7 @@ class ToolView(APIView):
         call_id = data.get("call_id")
         if not isinstance(call_id, str) or not call_id.strip():
             return
-        from calls.ingest import tool_invocation_record
+        from calls.ingest.services import tool_invocation_record
 
         arguments = {k: v for k, v in data.items() if k != "call_id"}
         try:

@@ -13,7 +13,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from bookings.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
-from calls.routing import websocket_urlpatterns as calls_ws  # noqa: E402
+from calls.live.routing import websocket_urlpatterns as calls_ws  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -290,7 +290,7 @@ def test_a_business_whose_trial_ended_is_refused_with_402_and_nothing_is_stored(
 
 
 def test_a_runaway_client_is_rate_limited_with_retry_after(api, monkeypatch):
-    from calls.api import IngestRate
+    from calls.ingest.api import IngestRate
 
     monkeypatch.setenv("INGEST_RATE_LIMIT", "1")
     monkeypatch.setattr(IngestRate, "_windows", {})
@@ -319,7 +319,7 @@ def test_an_unexpected_error_is_a_logged_500_with_the_security_headers(api, monk
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr("calls.api.call_events_ingest", broken)
+    monkeypatch.setattr("calls.ingest.api.call_events_ingest", broken)
     api.raise_request_exception = False
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = post(api, started())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from calls.live import segment_state, transcript_fragment_from_states
+from calls.live.broadcast import segment_state, transcript_fragment_from_states
 from calls.models import Call, TranscriptSegment
 from calls.tests.factories import call_start, hang_up, say
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 
-from calls.ingest import call_events_ingest
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import events_parse
 from calls.models import Call
 from calls.simulator import call_timeline, scripts_load
-from calls.validation import events_parse
 from conftest import make_business, make_user
 
 

@@ -19,13 +19,13 @@ logger = logging.getLogger(__name__)
 
 class CallFragments(TypedDict):
     """One call's change: the dashboard's HTML fragment (carrying data-call-id, CONTRACTS §6),
-    and for transcript pages the call's state and its new lines (calls.live renders them)."""
+    and for transcript pages the call's state and new lines (rendered in calls.live.broadcast)."""
 
     call_pk: int
     call_id: str  # the gateway's id
     dashboard_html: str
-    call: dict[str, Any]  # calls.live.call_state
-    segments: list[dict[str, Any]]  # calls.live.segment_state, by seq
+    call: dict[str, Any]  # calls.live.broadcast.call_state
+    segments: list[dict[str, Any]]  # calls.live.broadcast.segment_state, by seq
 
 
 class CallsChanged(TypedDict):

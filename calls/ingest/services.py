@@ -1,8 +1,8 @@
 """Storing call events (CONTRACTS §3): one transaction per batch, a fixed number of queries
 per batch whatever its size, idempotent by event id, tolerant of order and of first sight.
 
-After commit: one live update per call touched (calls.live) and, for calls that just ended,
-calls.hooks.calls_ended (the post-call analysis hangs there).
+After commit: one live update per call touched (calls.live.broadcast) and, for calls that
+just ended, calls.hooks.calls_ended (the post-call analysis hangs there).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from calls import hooks, live
+from calls import hooks
+from calls.ingest.validation import Event
+from calls.live import broadcast as live
 from calls.models import Call, CallEvent, ToolInvocation, TranscriptSegment, TurnMetric
-from calls.validation import Event
 from console.encryption import blind_index
 from console.models import Business
 from console.phones import phone_mask
@@ -55,7 +56,7 @@ class CallChange:
 
 
 def call_events_ingest(*, business: Business, events: list[Event]) -> IngestResult:
-    """Store valid events (see calls.validation.events_parse). Safe to retry."""
+    """Store valid events (see calls.ingest.validation.events_parse). Safe to retry."""
     for attempt in range(RETRIES):
         try:
             return _ingest_once(business=business, events=events)

@@ -1,5 +1,5 @@
 """The voice gateway's events endpoint (CONTRACTS §3): a thin DRF view over
-calls.ingest.call_events_ingest."""
+calls.ingest.services.call_events_ingest."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls.ingest import call_events_ingest
-from calls.validation import InvalidEvents, events_parse
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import InvalidEvents, events_parse
 from console.api.errors import ApiError
 
 

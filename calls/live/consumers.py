@@ -1,13 +1,13 @@
 """WebSockets of the live views (CONTRACTS §6). Thin: check who is asking, join the group,
-forward fragments. What is sent is decided and rendered in calls.live."""
+forward fragments. What is sent is decided and rendered in calls.live.broadcast."""
 
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from calls.events import CallFragments, CallsChanged, business_group
-from calls.live import transcript_fragment_from_states
+from calls.live.broadcast import transcript_fragment_from_states
+from calls.live.messages import CallFragments, CallsChanged, business_group
 from calls.models import Call
 from console.live_access import MemberSocketMixin, socket_access
 from console.tenancy import Access

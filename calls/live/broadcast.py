@@ -1,5 +1,5 @@
 """The live views' fragments, rendered from the same partials the pages use, and what is
-sent after commit (calls.events). Live messages are hints; pages render from the database.
+sent after commit (calls.live.messages). Live messages are hints; pages render from the database.
 
 The dashboard card is rendered once, here. Transcript lines are rendered by the consumer of
 a page that shows that call (most calls have no such page open, and rendering every line of
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 
 from calls.analysis.redact import text_redact
-from calls.events import broadcast_call_fragments
+from calls.live.messages import broadcast_call_fragments
 from calls.models import Call, TranscriptSegment
 from calls.selectors import with_current_analysis
 
 if TYPE_CHECKING:
-    from calls.ingest import CallChange
+    from calls.ingest.services import CallChange
 
 DASHBOARD = "calls/live.html"
 TRANSCRIPT = "calls/transcript.html"
