@@ -177,10 +177,9 @@ if REDIS_URL:
         }
     }
     if env_str("CHANNELS_BACKEND", "pubsub") == "pubsub":
-        # Redis pub/sub: a group_send is one PUBLISH that each server process receives once
-        # and hands to its own sockets, instead of one queued message per socket. With 50
-        # dashboards that is what keeps live fan-out under 100 ms (bench/ingest.py). Live
-        # messages are hints either way: pages redraw from the database on (re)connect.
+        # The channel layer carries only the rare access changes (console.live_access); live
+        # updates go through console.live_fanout (its own Redis pub/sub, one decode per
+        # process). Live messages are hints either way: pages redraw from the database.
         CHANNEL_LAYERS["default"] = {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNELS_PREFIX},
