@@ -20,7 +20,7 @@ import json
 import logging
 import threading
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import redis
@@ -47,8 +47,8 @@ class Listener:
         *,
         topic: str,
         select: Select,
-        send: Callable[[str], Awaitable[None]],
-        close: Callable[[int], Awaitable[None]],
+        send: Callable[[str], Coroutine[Any, Any, None]],
+        close: Callable[[int], Coroutine[Any, Any, None]],
         limit: int = BUFFER_LIMIT,
     ) -> None:
         self.topic = topic
