@@ -126,13 +126,14 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    # Optional: psycopg's pool (DB_POOL_SIZE per server process) instead of one persistent
-    # connection per thread.
+    # Under ASGI each request's sync code runs in a thread of its own, so persistent
+    # per-thread connections pile up ("too many clients"): the ASGI server's processes
+    # (deploy/gunicorn.conf.py) set DB_POOL_SIZE and use psycopg's pool instead.
     if env_int("DB_POOL_SIZE", 0) > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 2,
+            "min_size": 1,
             "max_size": env_int("DB_POOL_SIZE", 0),
             "timeout": 10,
         }
@@ -307,6 +308,8 @@ if not FIELD_HASH_KEY:
 
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024
+# Concurrent call-event requests of one process share a transaction (calls.ingest.group_commit).
+INGEST_GROUP_COMMIT = env_bool("INGEST_GROUP_COMMIT", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],

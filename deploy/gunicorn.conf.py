@@ -6,11 +6,17 @@ Balancing across hosts is the reverse proxy's job (deploy/nginx.conf, least_conn
     gunicorn -c deploy/gunicorn.conf.py console.asgi:application
 
 Environment: HOST (127.0.0.1), PORT (8000), WEB_CONCURRENCY (worker processes, default 1;
-with Redis set it to the host's cores), FORWARDED_ALLOW_IPS (the proxy's address).
+with Redis, gunicorn's advice of 2 x cores + 1), DB_POOL_SIZE (connections per worker, 4),
+FORWARDED_ALLOW_IPS (the proxy's address).
 """
 
 import os
 
+# Django under ASGI runs each request's sync code in a thread of its own, so per-thread
+# persistent connections would pile up: on PostgreSQL each worker process keeps a small
+# psycopg pool instead (console.settings, DB_POOL_SIZE).
+if os.environ.get("DATABASE_URL"):
+    os.environ.setdefault("DB_POOL_SIZE", "4")
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))

@@ -1,5 +1,8 @@
 """Storing call events (CONTRACTS §3): one transaction per batch, a fixed number of queries
 per batch whatever its size, idempotent by event id, tolerant of order and of first sight.
+One implementation on PostgreSQL and SQLite (the embedded test run exercises production's
+code): the ORM's select_for_update and bulk_create(update_conflicts=True), and one portable
+INSERT ... ON CONFLICT DO NOTHING RETURNING for the events.
 
 After commit: one live update per call touched (calls.live.broadcast) and, for calls that
 just ended, calls.hooks.calls_ended (the post-call analysis hangs there).
@@ -13,10 +16,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from calls import hooks
+from calls.ingest import group_commit
 from calls.ingest.validation import Event
 from calls.live import broadcast as live
 from calls.models import Call, CallEvent, ToolInvocation, TranscriptSegment, TurnMetric
@@ -56,16 +61,50 @@ class CallChange:
 
 
 def call_events_ingest(*, business: Business, events: list[Event]) -> IngestResult:
-    """Store valid events (see calls.ingest.validation.events_parse). Safe to retry."""
+    """Store valid events (see calls.ingest.validation.events_parse). Safe to retry.
+
+    With INGEST_GROUP_COMMIT, requests that arrive while another request's transaction is
+    running share the next transaction (calls.ingest.group_commit): under load, one set of
+    round trips serves many requests."""
+    if settings.INGEST_GROUP_COMMIT:
+        return group_commit.grouped(call_events_store, (business, events))
+    return call_events_store([(business, events)])[0]
+
+
+def call_events_store(items: list[tuple[Business, list[Event]]]) -> list[IngestResult]:
+    """Store several requests' events in one transaction; a result per request, in order.
+    Each request's events were validated: nothing but a race can fail here, and a race
+    (a concurrent request stored one of these events, or created one of these calls, first)
+    is retried, what it stored then counting as duplicates."""
     for attempt in range(RETRIES):
         try:
-            return _ingest_once(business=business, events=events)
+            return _store_once(items)
         except IntegrityError:
-            # A concurrent request stored one of these events (or created one of these
-            # calls) first. Try again: what it stored now counts as duplicates.
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _store_once(items: list[tuple[Business, list[Event]]]) -> list[IngestResult]:
+    merged: dict[int, tuple[Business, dict[str, Event]]] = {}
+    for business, events in items:
+        unique = merged.setdefault(business.pk, (business, {}))[1]
+        for event in events:
+            unique.setdefault(event.id, event)  # a repeat, here or elsewhere, is a duplicate
+    fresh: set[tuple[int, str]] = set()
+    with transaction.atomic():
+        for business, unique in merged.values():
+            fresh |= {(business.pk, eid) for eid in _ingest_once(business, list(unique.values()))}
+    results = []
+    for business, events in items:
+        accepted = 0
+        for event in events:
+            key = (business.pk, event.id)
+            if key in fresh:
+                fresh.discard(key)  # only its first sending is accepted
+                accepted += 1
+        results.append(IngestResult(accepted=accepted, duplicates=len(events) - accepted))
+    return results
 
 
 def tool_invocation_record(
@@ -110,106 +149,79 @@ def tool_invocation_record(
                 raise
 
 
-def _ingest_once(*, business: Business, events: list[Event]) -> IngestResult:
-    unique: dict[str, Event] = {}
-    for event in events:
-        unique.setdefault(event.id, event)  # a repeat inside the batch is a duplicate too
+def _ingest_once(business: Business, events: list[Event]) -> set[str]:
+    """Inside the transaction: one business's events, each id once. Returns the ids stored
+    now (the others were stored before)."""
+    unique = {e.id: e for e in events}
     now = timezone.now()
-    fast = connection.vendor == "postgresql"
-    with transaction.atomic():
-        if fast:
-            # Lock (or create) the calls, then let the unique index sort new from known:
-            # INSERT ... ON CONFLICT DO NOTHING RETURNING, one round trip for the batch.
-            calls = _calls_lock(business=business, first_seen=_first_seen(unique.values()))
-            stored = _events_insert_pg(business, calls, list(unique.values()), now)
-            fresh = [e for e in unique.values() if e.id in stored]
-        else:
-            known = set(
-                CallEvent.objects.filter(business=business, event_id__in=list(unique)).values_list(
-                    "event_id", flat=True
-                )
-            )
-            fresh = [e for e in unique.values() if e.id not in known]
-            if fresh:
-                calls = _calls_lock(business=business, first_seen=_first_seen(fresh))
-                CallEvent.objects.bulk_create(
-                    [
-                        CallEvent(
-                            business=business,
-                            call=calls[e.call_id][0],
-                            event_id=e.id,
-                            type=e.type,
-                            occurred_at=e.occurred_at,
-                            received_at=now,
-                            payload=e.raw,
-                        )
-                        for e in fresh
-                    ]
-                )
-        duplicates = len(events) - len(fresh)
-        if not fresh:
-            return IngestResult(accepted=0, duplicates=duplicates)
-        touched = {e.call_id for e in fresh}
-        changes = {
-            cid: CallChange(call=call, created=created)
-            for cid, (call, created) in calls.items()
-            if cid in touched
-        }
+    # Lock (or create) the calls, then let the unique index sort new events from known
+    # ones: INSERT ... ON CONFLICT DO NOTHING RETURNING, one statement for the batch.
+    calls = _calls_lock(business=business, first_seen=_first_seen(unique.values()))
+    stored = _events_insert(business, calls, list(unique.values()), now)
+    fresh = [e for e in unique.values() if e.id in stored]
+    if not fresh:
+        return set()
+    touched = {e.call_id for e in fresh}
+    changes = {
+        cid: CallChange(call=call, created=created)
+        for cid, (call, created) in calls.items()
+        if cid in touched
+    }
 
-        segments = [e for e in fresh if e.type == "transcript.segment"]
-        turns = [e for e in fresh if e.type == "turn.metrics"]
-        tools = [e for e in fresh if e.type == "tool.invoked"]
-        # Apply in the order things happened, so "last" means latest, whatever the arrival.
-        for event in sorted(fresh, key=lambda e: e.occurred_at):
-            change = changes[event.call_id]
-            _touch(change.call, event.occurred_at)
-            if event.type == "call.started":
-                _started_apply(change.call, event)
-            elif event.type == "call.ended":
-                if change.call.status != Call.Status.ENDED:
-                    change.ended_now = True
-                _ended_apply(change.call, event)
-            elif event.type == "tool.invoked":
-                _tool_apply(
-                    change,
-                    name=event.data["name"],
-                    ok=event.data["ok"],
-                    latency_ms=event.data["latency_ms"],
-                )
-        if segments:
-            (_segments_upsert_pg if fast else _segments_upsert)(changes, segments)
-        if turns:
-            (_turns_upsert_pg if fast else _turns_upsert)(changes, turns)
-        if tools:
-            ToolInvocation.objects.bulk_create(
-                [
-                    ToolInvocation(
-                        call=changes[e.call_id].call,
-                        name=e.data["name"],
-                        arguments=e.data["arguments"],
-                        result=e.data["result"],
-                        ok=e.data["ok"],
-                        latency_ms=e.data["latency_ms"],
-                        occurred_at=e.occurred_at,
-                    )
-                    for e in tools
-                ]
+    segments = [e for e in fresh if e.type == "transcript.segment"]
+    turns = [e for e in fresh if e.type == "turn.metrics"]
+    tools = [e for e in fresh if e.type == "tool.invoked"]
+    # Apply in the order things happened, so "last" means latest, whatever the arrival.
+    for event in sorted(fresh, key=lambda e: e.occurred_at):
+        change = changes[event.call_id]
+        _touch(change.call, event.occurred_at)
+        if event.type == "call.started":
+            _started_apply(change.call, event)
+        elif event.type == "call.ended":
+            if change.call.status != Call.Status.ENDED:
+                change.ended_now = True
+            _ended_apply(change.call, event)
+        elif event.type == "tool.invoked":
+            _tool_apply(
+                change,
+                name=event.data["name"],
+                ok=event.data["ok"],
+                latency_ms=event.data["latency_ms"],
             )
-        for change in changes.values():
-            if change.call.status == Call.Status.RINGING and change.call.segment_count:
-                change.call.status = Call.Status.LIVE
-            change.call.updated_at = now
-        for change in changes.values():
-            # A plain UPDATE per call of what changed: batches touch a few calls, and
-            # bulk_update's CASE expressions over every column cost more than they save
-            # (and would re-encrypt the phone numbers each time).
-            Call.objects.filter(pk=change.call.pk).update(**change.changed())
+    if segments:
+        _segments_upsert(changes, segments)
+    if turns:
+        _turns_upsert(changes, turns)
+    if tools:
+        ToolInvocation.objects.bulk_create(
+            [
+                ToolInvocation(
+                    call=changes[e.call_id].call,
+                    name=e.data["name"],
+                    arguments=e.data["arguments"],
+                    result=e.data["result"],
+                    ok=e.data["ok"],
+                    latency_ms=e.data["latency_ms"],
+                    occurred_at=e.occurred_at,
+                )
+                for e in tools
+            ]
+        )
+    for change in changes.values():
+        if change.call.status == Call.Status.RINGING and change.call.segment_count:
+            change.call.status = Call.Status.LIVE
+        change.call.updated_at = now
+    for change in changes.values():
+        # A plain UPDATE per call of what changed: batches touch a few calls, and
+        # bulk_update's CASE expressions over every column cost more than they save
+        # (and would re-encrypt the phone numbers each time).
+        Call.objects.filter(pk=change.call.pk).update(**change.changed())
 
-        ended = [c.call.pk for c in changes.values() if c.ended_now]
-        transaction.on_commit(lambda: live.calls_broadcast(changes=changes.values()), robust=True)
-        if ended:
-            transaction.on_commit(lambda: hooks.calls_ended(call_ids=ended), robust=True)
-        return IngestResult(accepted=len(fresh), duplicates=duplicates)
+    ended = [c.call.pk for c in changes.values() if c.ended_now]
+    transaction.on_commit(lambda: live.calls_broadcast(changes=changes.values()), robust=True)
+    if ended:
+        transaction.on_commit(lambda: hooks.calls_ended(call_ids=ended), robust=True)
+    return stored
 
 
 _CALL_UPDATE_FIELDS = [
@@ -252,40 +264,33 @@ def _first_seen(events: Iterable[Event]) -> dict[str, datetime]:
     return first_seen
 
 
-def _events_insert_pg(
+def _events_insert(
     business: Business, calls: dict[str, tuple[Call, bool]], events: list[Event], now: datetime
 ) -> set[str]:
-    """Stores the events not stored before; returns their ids."""
-    payload = CallEvent._meta.get_field("payload")
-    rows: list[tuple[Any, ...]] = []
+    """Stores the events not stored before; returns their ids. One statement, the same SQL on
+    PostgreSQL and SQLite (ON CONFLICT ... RETURNING): Django's bulk_create cannot say which
+    rows ignore_conflicts skipped, and that is exactly what a retry needs to know."""
+    meta = CallEvent._meta
+    payload = meta.get_field("payload")
+    columns = ["business_id", "call_id", "event_id", "type", "occurred_at", "received_at"]
+    params: list[Any] = []
     for e in events:
-        rows.append(
-            (
-                business.pk,
-                calls[e.call_id][0].pk,
-                e.id,
-                e.type,
-                e.occurred_at,
-                now,
-                payload.get_db_prep_value(e.raw, connection),
-            )
-        )
+        params += [business.pk, calls[e.call_id][0].pk, e.id, e.type]
+        params += [_datetime(e.occurred_at), _datetime(now)]
+        params.append(payload.get_db_prep_value(e.raw, connection))
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO calls_callevent"
-            " (business_id, call_id, event_id, type, occurred_at, received_at, payload)"
-            " SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[],"
-            " %s::timestamptz[], %s::timestamptz[], %s::text[])"
+            f"INSERT INTO {meta.db_table} ({', '.join(columns)}, payload)"  # noqa: S608 (names from the model)
+            f" VALUES {', '.join([row] * len(events))}"
             " ON CONFLICT (business_id, event_id) DO NOTHING RETURNING event_id",
-            _columns(rows, 7),
+            params,
         )
         return {row[0] for row in cursor.fetchall()}
 
 
-def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    """Rows as one list per column: INSERT ... SELECT FROM unnest(arrays) keeps the SQL
-    short and constant, so psycopg parses it once instead of once per batch size."""
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+def _datetime(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _latest_wins(events: list[Event], key: Any) -> dict[Any, Event]:
@@ -299,46 +304,36 @@ def _latest_wins(events: list[Event], key: Any) -> dict[Any, Event]:
     return chosen
 
 
-def _segments_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> None:
-    """One INSERT ... ON CONFLICT for the batch; the WHERE keeps a final line final."""
-    chosen = _latest_wins(events, lambda e: (e.call_id, e.data["seq"]))
-    text = TranscriptSegment._meta.get_field("text")
-    rows: list[tuple[Any, ...]] = []
-    for (call_id, seq), e in chosen.items():
-        d = e.data
-        rows.append(
-            (
-                changes[call_id].call.pk,
-                seq,
-                d["speaker"],
-                text.get_db_prep_value(d["text"], connection),
-                d["start_ms"],
-                d["end_ms"],
-                d["final"],
-                e.occurred_at,
-            )
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO calls_transcriptsegment"
-            " (call_id, seq, speaker, text, start_ms, end_ms, final, occurred_at)"
-            " SELECT * FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], %s::int[],"
-            " %s::int[], %s::bool[], %s::timestamptz[])"
-            " ON CONFLICT (call_id, seq) DO UPDATE SET speaker = EXCLUDED.speaker,"
-            " text = EXCLUDED.text, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,"
-            " final = EXCLUDED.final, occurred_at = EXCLUDED.occurred_at"
-            " WHERE NOT calls_transcriptsegment.final OR EXCLUDED.final"
-            " RETURNING id, call_id, seq, (xmax = 0)",
-            _columns(rows, 8),
-        )
-        written = cursor.fetchall()
+def _known(
+    model: Any, changes: dict[str, CallChange], keys: set[tuple[int, int]], field: str, last: str
+) -> dict[tuple[int, int], bool]:
+    """Which of these (call pk, number) rows exist already, with their `final` flag (True for
+    models without one). Only numbers up to the call's last one can exist (the call is locked
+    and `last` is its highest stored), so the usual batch, the next lines, costs no query."""
+    last_by_pk = {c.call.pk: getattr(c.call, last) for c in changes.values()}
+    maybe = {(pk, n) for pk, n in keys if last_by_pk[pk] is not None and n <= last_by_pk[pk]}
+    if not maybe:
+        return {}
+    values = [field, "call_id"] + (["final"] if field == "seq" else [])
+    rows = model.objects.filter(
+        call_id__in={pk for pk, _ in maybe}, **{f"{field}__in": {n for _, n in maybe}}
+    ).values_list(*values)
+    return {(r[1], r[0]): (r[2] if len(r) > 2 else True) for r in rows}
+
+
+def _segments_upsert(changes: dict[str, CallChange], events: list[Event]) -> None:
+    """A later segment with the same seq replaces a partial one; a final one stays final.
+    One bulk_create(update_conflicts=True) for the batch, on both databases."""
+    chosen = _latest_wins(events, lambda e: (changes[e.call_id].call.pk, e.data["seq"]))
+    known = _known(TranscriptSegment, changes, set(chosen), "seq", "last_seq")
     by_pk = {c.call.pk: c for c in changes.values()}
-    for pk, call_pk, seq, inserted in sorted(written, key=lambda r: r[2]):
+    rows: list[TranscriptSegment] = []
+    for (call_pk, seq), e in sorted(chosen.items(), key=lambda item: item[0][1]):
+        if known.get((call_pk, seq)) and not e.data["final"]:
+            continue  # a late partial never overwrites the final line
         change = by_pk[call_pk]
-        e = chosen[(change.call.call_id, seq)]
         d = e.data
         segment = TranscriptSegment(
-            pk=pk,
             call=change.call,
             seq=seq,
             speaker=d["speaker"],
@@ -348,55 +343,56 @@ def _segments_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> 
             final=d["final"],
             occurred_at=e.occurred_at,
         )
+        rows.append(segment)
         change.segments[seq] = segment
         call = change.call
-        if inserted:
+        if (call_pk, seq) not in known:
             call.segment_count += 1
         if call.last_seq is None or seq >= call.last_seq:
             call.last_seq = seq
             call.last_speaker = segment.speaker
             call.last_text = segment.text
+    if rows:
+        TranscriptSegment.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["call", "seq"],
+            update_fields=["speaker", "text", "start_ms", "end_ms", "final", "occurred_at"],
+        )
 
 
-def _turns_upsert_pg(changes: dict[str, CallChange], events: list[Event]) -> None:
-    chosen = _latest_wins(events, lambda e: (e.call_id, e.data["turn"]))
-    rows: list[tuple[Any, ...]] = []
-    for (call_id, turn), e in chosen.items():
+def _turns_upsert(changes: dict[str, CallChange], events: list[Event]) -> None:
+    """The latest metrics of a turn stand. One bulk_create(update_conflicts=True)."""
+    chosen = _latest_wins(events, lambda e: (changes[e.call_id].call.pk, e.data["turn"]))
+    known = _known(TurnMetric, changes, set(chosen), "turn", "last_turn")
+    by_pk = {c.call.pk: c.call for c in changes.values()}
+    rows: list[TurnMetric] = []
+    for (call_pk, turn), e in sorted(chosen.items(), key=lambda item: item[0][1]):
         d = e.data
+        call = by_pk[call_pk]
         rows.append(
-            (
-                changes[call_id].call.pk,
-                turn,
-                d["latency_ms"],
-                d["barge_in"],
-                d["asr_ms"],
-                d["llm_ms"],
-                d["tts_ms"],
-                e.occurred_at,
+            TurnMetric(
+                call=call,
+                turn=turn,
+                latency_ms=d["latency_ms"],
+                barge_in=d["barge_in"],
+                asr_ms=d["asr_ms"],
+                llm_ms=d["llm_ms"],
+                tts_ms=d["tts_ms"],
+                occurred_at=e.occurred_at,
             )
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO calls_turnmetric"
-            " (call_id, turn, latency_ms, barge_in, asr_ms, llm_ms, tts_ms, occurred_at)"
-            " SELECT * FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::bool[], %s::int[],"
-            " %s::int[], %s::int[], %s::timestamptz[])"
-            " ON CONFLICT (call_id, turn) DO UPDATE SET latency_ms = EXCLUDED.latency_ms,"
-            " barge_in = EXCLUDED.barge_in, asr_ms = EXCLUDED.asr_ms,"
-            " llm_ms = EXCLUDED.llm_ms, tts_ms = EXCLUDED.tts_ms,"
-            " occurred_at = EXCLUDED.occurred_at"
-            " RETURNING call_id, turn, (xmax = 0)",
-            _columns(rows, 8),
-        )
-        written = cursor.fetchall()
-    by_pk = {c.call.pk: c.call for c in changes.values()}
-    for call_pk, turn, inserted in written:
-        call = by_pk[call_pk]
-        if inserted:
+        if (call_pk, turn) not in known:
             call.turn_count += 1
         if call.last_turn is None or turn >= call.last_turn:
             call.last_turn = turn
-            call.last_turn_latency_ms = chosen[(call.call_id, turn)].data["latency_ms"]
+            call.last_turn_latency_ms = d["latency_ms"]
+    TurnMetric.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["call", "turn"],
+        update_fields=["latency_ms", "barge_in", "asr_ms", "llm_ms", "tts_ms", "occurred_at"],
+    )
 
 
 def _calls_lock(
@@ -426,16 +422,6 @@ def _calls_lock(
 
 def _locked(business: Business, ids: Iterable[str]) -> list[Call]:
     # Ordered by id so that two batches touching the same calls lock them in the same order.
-    if connection.vendor == "postgresql":
-        # The same query, written out: compiling it was a sixth of the CPU of a single-event
-        # request (bench/ingest.py).
-        return list(
-            Call.objects.raw(
-                "SELECT * FROM calls_call WHERE business_id = %s"
-                " AND call_id = ANY(%s) ORDER BY id FOR UPDATE",
-                [business.pk, list(ids)],
-            )
-        )
     return list(
         Call.objects.select_for_update()
         .filter(business=business, call_id__in=list(ids))
@@ -479,106 +465,3 @@ def _tool_apply(change: CallChange, *, name: str, ok: bool, latency_ms: int) -> 
     change.tools_added += 1
     if call.status == Call.Status.RINGING:
         call.status = Call.Status.LIVE
-
-
-def _segments_upsert(changes: dict[str, CallChange], events: list[Event]) -> None:
-    """A later segment with the same seq replaces a partial one; a final one stays final."""
-    calls_by_pk = {c.call.pk: c for c in changes.values()}
-    existing = {
-        (call_pk, seq): (pk, final)
-        for pk, call_pk, seq, final in TranscriptSegment.objects.filter(
-            call_id__in=[c.call.pk for c in changes.values()],
-            seq__in={e.data["seq"] for e in events},
-        ).values_list("pk", "call_id", "seq", "final")
-    }
-    wanted: dict[tuple[int, int], TranscriptSegment] = {}
-    for event in sorted(events, key=lambda e: e.occurred_at):
-        change = changes[event.call_id]
-        key = (change.call.pk, event.data["seq"])
-        current = wanted.get(key)
-        current_final = current.final if current else existing.get(key, (None, False))[1]
-        if (current is not None or key in existing) and current_final and not event.data["final"]:
-            continue  # a late partial never overwrites the final line
-        wanted[key] = TranscriptSegment(
-            pk=existing[key][0] if key in existing else None,
-            call=change.call,
-            seq=event.data["seq"],
-            speaker=event.data["speaker"],
-            text=event.data["text"],
-            start_ms=event.data["start_ms"],
-            end_ms=event.data["end_ms"],
-            final=event.data["final"],
-            occurred_at=event.occurred_at,
-        )
-    new_keys = {key for key, s in wanted.items() if s.pk is None}
-    new = [wanted[key] for key in new_keys]
-    replaced = [s for key, s in wanted.items() if key not in new_keys]
-    if new:
-        TranscriptSegment.objects.bulk_create(new)
-    _rows_update(
-        TranscriptSegment,
-        replaced,
-        ["speaker", "text", "start_ms", "end_ms", "final", "occurred_at"],
-    )
-    for (call_pk, seq), segment in wanted.items():
-        change = calls_by_pk[call_pk]
-        change.segments[seq] = segment
-        call = change.call
-        if (call_pk, seq) in new_keys:
-            call.segment_count += 1
-        if call.last_seq is None or seq >= call.last_seq:
-            call.last_seq = seq
-            call.last_speaker = segment.speaker
-            call.last_text = segment.text
-
-
-def _turns_upsert(changes: dict[str, CallChange], events: list[Event]) -> None:
-    existing = {
-        (call_pk, turn): pk
-        for pk, call_pk, turn in TurnMetric.objects.filter(
-            call_id__in=[c.call.pk for c in changes.values()],
-            turn__in={e.data["turn"] for e in events},
-        ).values_list("pk", "call_id", "turn")
-    }
-    wanted: dict[tuple[int, int], TurnMetric] = {}
-    for event in sorted(events, key=lambda e: e.occurred_at):
-        change = changes[event.call_id]
-        key = (change.call.pk, event.data["turn"])
-        wanted[key] = TurnMetric(
-            pk=existing.get(key),
-            call=change.call,
-            turn=event.data["turn"],
-            latency_ms=event.data["latency_ms"],
-            barge_in=event.data["barge_in"],
-            asr_ms=event.data["asr_ms"],
-            llm_ms=event.data["llm_ms"],
-            tts_ms=event.data["tts_ms"],
-            occurred_at=event.occurred_at,
-        )
-        call = change.call
-        if call.last_turn is None or event.data["turn"] >= call.last_turn:
-            call.last_turn = event.data["turn"]
-            call.last_turn_latency_ms = event.data["latency_ms"]
-    new_keys = {key for key, m in wanted.items() if m.pk is None}
-    new = [wanted[key] for key in new_keys]
-    replaced = [m for key, m in wanted.items() if key not in new_keys]
-    if new:
-        TurnMetric.objects.bulk_create(new)
-    _rows_update(
-        TurnMetric,
-        replaced,
-        ["latency_ms", "barge_in", "asr_ms", "llm_ms", "tts_ms", "occurred_at"],
-    )
-    calls_by_pk = {c.call.pk: c.call for c in changes.values()}
-    for call_pk, _turn in new_keys:
-        calls_by_pk[call_pk].turn_count += 1
-
-
-def _rows_update(model: Any, rows: list[Any], fields: list[str]) -> None:
-    """Replaced rows are usually one or two (a partial line made final): plain UPDATEs are
-    cheaper than bulk_update's CASE expressions until there are many."""
-    if len(rows) > 10:
-        model.objects.bulk_update(rows, fields)
-        return
-    for row in rows:
-        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
