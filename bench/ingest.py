@@ -88,8 +88,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _server_command(port: int, workers: int) -> list[str]:
-    """What production runs (README): gunicorn with uvicorn workers."""
+def _server_command(port: int, workers: int, server: str) -> list[str]:
+    """What production runs (README): gunicorn with uvicorn workers; or, to compare,
+    uvicorn's own process manager (`--server uvicorn`)."""
+    if server == "uvicorn":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "console.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+        ]
     return [
         sys.executable,
         "-m",
@@ -494,7 +509,11 @@ async def _main(args: argparse.Namespace, key: str, cookie: str) -> dict:
             if args.only in (None, "fanout"):
                 channel = f"{settings.CHANNELS_PREFIX}:bench-raw"
                 raw_server, raw_url = _raw_server(settings.REDIS_URL, channel)
-                publisher = aioredis.Redis.from_url(settings.REDIS_URL)
+                publisher = aioredis.Redis(
+                    connection_pool=aioredis.BlockingConnectionPool.from_url(
+                        settings.REDIS_URL, max_connections=20
+                    )
+                )
                 ws_url = base.replace("http", "ws", 1) + "/ws/live/"
                 ws_headers = {"Cookie": f"sessionid={cookie}", "Origin": base}
                 try:
@@ -597,6 +616,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--repeat", type=int, default=2, help="Runs of each figure.")
     parser.add_argument("--batch-concurrency", type=int, default=4)
@@ -623,7 +643,9 @@ def main() -> None:
         args.url = f"http://127.0.0.1:{port}"
         # Measure what production runs: DEBUG off (DEBUG keeps every query's SQL and timing).
         env = {**os.environ, "SIMULATE": "0", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
-        process = subprocess.Popen(_server_command(port, args.workers), cwd=ROOT, env=env)
+        env.setdefault("DB_POOL_SIZE", "4")  # as deploy/gunicorn.conf.py sets it
+        command = _server_command(port, args.workers, args.server)
+        process = subprocess.Popen(command, cwd=ROOT, env=env)
         deadline = time.monotonic() + 60
         while not _healthy(args.url):
             if time.monotonic() > deadline or process.poll() is not None:
@@ -640,7 +662,8 @@ def main() -> None:
 
     print(
         f"bench/ingest.py · {platform.python_implementation()} {platform.python_version()} · "
-        f"{os.cpu_count()} CPUs · PostgreSQL + Redis · gunicorn + uvicorn x{args.workers} · "
+        f"{os.cpu_count()} CPUs · PostgreSQL + Redis · {args.server} (uvicorn workers)"
+        f" x{args.workers} · "
         f"{args.seconds:g} s per figure, {args.repeat} run(s) each"
     )
     ok = _report(results, args)

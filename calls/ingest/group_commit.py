@@ -33,9 +33,16 @@ _queue: list[_Waiting] = []
 _running = False
 
 
-def grouped(run: Callable[[list[Item]], list[Result]], item: Item) -> Result:
+def grouped(
+    run: Callable[[list[Item]], list[Result]],
+    item: Item,
+    *,
+    before_wait: Callable[[], None] | None = None,
+) -> Result:
     """`run(items)` for this item and whatever queued beside it; this item's result. `run`
-    must return one result per item, in order, and be the same function for every caller."""
+    must return one result per item, in order, and be the same function for every caller.
+    `before_wait` runs when this caller waits for another's transaction (to give back its
+    database connection meanwhile)."""
     global _running
     me: _Waiting[Item, Result] = _Waiting(item)
     with _lock:
@@ -44,6 +51,8 @@ def grouped(run: Callable[[list[Item]], list[Result]], item: Item) -> Result:
             _running = True
             me.lead = True
     if not me.lead:
+        if before_wait is not None:
+            before_wait()
         me.done.wait()
     if me.lead:
         _lead(run)

@@ -67,8 +67,17 @@ def call_events_ingest(*, business: Business, events: list[Event]) -> IngestResu
     running share the next transaction (calls.ingest.group_commit): under load, one set of
     round trips serves many requests."""
     if settings.INGEST_GROUP_COMMIT:
-        return group_commit.grouped(call_events_store, (business, events))
+        return group_commit.grouped(
+            call_events_store, (business, events), before_wait=_connection_give_back
+        )
     return call_events_store([(business, events)])[0]
+
+
+def _connection_give_back() -> None:
+    # While another request's transaction stores our events, our connection goes back to
+    # the pool: a group is not capped by the pool's size.
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def call_events_store(items: list[tuple[Business, list[Event]]]) -> list[IngestResult]:
