@@ -387,6 +387,7 @@ async def _fanout(
         after_response[marker] = max(0.0, last - t_resp)
         after_send[marker] = last - sent[marker]
     ordered = [after_send[m] for m in order if m in after_send]
+    by_response = [after_response[m] for m in order if m in after_response]
     third = max(1, len(ordered) // 3)
     return {
         "events": n,
@@ -398,8 +399,9 @@ async def _fanout(
         "p50_ms": _pct(ordered, 50),
         "p95_ms": _pct(ordered, 95),
         "response_p95_ms": _pct(list(after_response.values()), 95),
-        "first_p95_ms": _pct(ordered[:third], 95),
-        "last_p95_ms": _pct(ordered[-third:], 95),
+        # Fan-out's own queue: on the response clock (ingest queueing shows on the other).
+        "first_p95_ms": _pct(by_response[:third], 95),
+        "last_p95_ms": _pct(by_response[-third:], 95),
     }
 
 
@@ -569,7 +571,8 @@ def _report(results: dict, args: argparse.Namespace) -> bool:
         if not name.startswith("fanout_"):
             continue
         for app, raw in runs:
-            r = _ratio(app["p95_ms"], raw["p95_ms"])
+            # The clock: response -> every dashboard, against publish -> every client.
+            r = _ratio(app["response_p95_ms"], raw["p95_ms"])
             growth = _ratio(app["last_p95_ms"], app["first_p95_ms"])
             print(
                 f"fan-out {app['dashboards']:3d} dashboards at {app['achieved_rate']:.0f}/s:"
@@ -577,8 +580,9 @@ def _report(results: dict, args: argparse.Namespace) -> bool:
                 f" (after the response: p95 {app['response_p95_ms']:.1f} ms), missing"
                 f" {app['missing']}/{app['events']}, closed {app['closed']} | raw publish -> all"
                 f" p50 {raw['p50_ms']:.1f} ms p95 {raw['p95_ms']:.1f} ms, missing"
-                f" {raw['missing']}  ratio {r:.1f}x (ceiling 10x at 50)  p95 first third"
-                f" {app['first_p95_ms']:.1f} ms -> last third {app['last_p95_ms']:.1f} ms"
+                f" {raw['missing']}  ratio (after the response) {r:.1f}x (ceiling 10x at 50)"
+                f"  p95 after the response, first third {app['first_p95_ms']:.1f} ms"
+                f" -> last third {app['last_p95_ms']:.1f} ms"
                 f" (growth {growth:.2f})"
             )
             if app["errors"]:
@@ -596,7 +600,7 @@ def _report(results: dict, args: argparse.Namespace) -> bool:
         if name.startswith("fanout_"):
             dashboards = int(name.split("_")[1])
             median = statistics.median(
-                _ratio(a["p95_ms"], b["p95_ms"]) or float("inf") for a, b in runs
+                _ratio(a["response_p95_ms"], b["p95_ms"]) or float("inf") for a, b in runs
             )
             growth = statistics.median(
                 _ratio(a["last_p95_ms"], a["first_p95_ms"]) or float("inf") for a, _ in runs
