@@ -6,7 +6,7 @@ PORT ?= 8000
 SIMULATE ?= 1
 export PORT SIMULATE
 
-.PHONY: run test lint install install-dev serve worker beat clean
+.PHONY: run test lint install install-dev web worker beat clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,15 @@ run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py serve --port $(PORT)
+	@# One gunicorn worker: the embedded in-memory channel layer lives in one process. The
+	@# simulator starts once the server answers, and stops with it.
+	@trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	if [ "$(SIMULATE)" != 0 ]; then \
+	  ( until $(PY) -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(PORT)/healthz', timeout=1)" 2>/dev/null; do sleep 0.5; done; \
+	    exec $(PY) manage.py simulate_calls --forever --url http://127.0.0.1:$(PORT) ) & sim=$$!; \
+	fi; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"; \
+	WEB_CONCURRENCY=1 $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py console.asgi:application
 
 test: $(VENV)/.installed-dev
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
@@ -42,6 +50,8 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/lint-imports --no-cache
 
 # Production processes (see README): the ASGI server, a Celery worker and beat.
+web: $(VENV)/.installed
+	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py console.asgi:application
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A console worker --loglevel INFO
 beat: $(VENV)/.installed

@@ -168,6 +168,22 @@ def api_client_for() -> Callable[..., APIClient]:
     return make
 
 
+def server_command(*, host: str, port: int, workers: int = 1) -> list[str]:
+    """The production ASGI server (deploy/gunicorn.conf.py), as the README starts it."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "console.asgi:application",
+    ]
+
+
 def env_on_test_database() -> dict[str, str]:
     """The environment for a subprocess (server, worker) that must use this test database."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings", "SIMULATE": "0"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calls.api import EventsView
+from calls.ingest.api import EventsView
 from calls.review.api import CallDetailView, CallsView
 
 urlpatterns = [

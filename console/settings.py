@@ -185,14 +185,14 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    # Under ASGI each request's sync code may run in a new thread, so persistent
-    # per-thread connections pile up ("too many clients"); the ASGI server (manage.py serve)
-    # sets DB_POOL_SIZE and uses psycopg's pool instead.
+    # Under ASGI each request's sync code runs in a thread of its own, so persistent
+    # per-thread connections pile up ("too many clients"): the ASGI server's processes
+    # (deploy/gunicorn.conf.py) set DB_POOL_SIZE and use psycopg's pool instead.
     if env_int("DB_POOL_SIZE", 0) > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 2,
+            "min_size": 1,
             "max_size": env_int("DB_POOL_SIZE", 0),
             "timeout": 10,
         }
@@ -237,10 +237,9 @@ if REDIS_URL:
         }
     }
     if env_str("CHANNELS_BACKEND", "pubsub") == "pubsub":
-        # Redis pub/sub: a group_send is one PUBLISH that each server process receives once
-        # and hands to its own sockets, instead of one queued message per socket. With 50
-        # dashboards that is what keeps live fan-out under 100 ms (bench/ingest.py). Live
-        # messages are hints either way: pages redraw from the database on (re)connect.
+        # The channel layer carries only the rare access changes (console.tenancy.sockets); live
+        # updates go through console.live.fanout (its own Redis pub/sub, one decode per
+        # process). Live messages are hints either way: pages redraw from the database.
         CHANNEL_LAYERS["default"] = {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNELS_PREFIX},
@@ -403,14 +402,11 @@ if PRODUCTION and FIELD_HASH_KEY == _DEV_HASH_KEY:
 
 # --- API ------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = 1024 * 1024
-# Threads per server process for the endpoints served straight from ASGI
-# (console.api.hot_routes), to overlap their database round trips; more only contend for the
-# GIL. bench/ingest.py (two processes, single events/s, two runs each): 2 threads 238 and
-# 271, 3: 323 and 256, 4: 334 and 307, 8: 302 and 322, 16: 273 and 219.
-HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
 
 # How long the front desk may take back a status change (a mis-tapped no-show), in minutes.
 STATUS_UNDO_MINUTES = env_int("STATUS_UNDO_MINUTES", 10)
+# Concurrent call-event requests of one process share a transaction (calls.ingest.group_commit).
+INGEST_GROUP_COMMIT = env_bool("INGEST_GROUP_COMMIT", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],

@@ -1,5 +1,6 @@
-"""Browser tests: a real ASGI server (Daphne, HTTP + WebSocket) in a subprocess on the test
-database, and Debian's Chromium driven by Playwright. A missing browser fails, never skips.
+"""Browser tests: the production ASGI server (gunicorn + uvicorn worker, HTTP + WebSocket)
+in a subprocess on the test database, and Debian's Chromium driven by Playwright. A missing
+browser fails, never skips.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import env_on_test_database
-from console.management.commands.serve import daphne_command
+from conftest import env_on_test_database, server_command
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
 # tests make between browser steps are still plain synchronous code.
@@ -42,8 +42,8 @@ def _server_env() -> dict[str, str]:
 
 
 class LiveServer:
-    """Daphne serving the test database on a free port; stop() and start() again on the same
-    port let a test drop every open socket for real."""
+    """The production server (gunicorn + uvicorn worker) on the test database and a free
+    port; stop() and start() again on the same port let a test drop every open socket."""
 
     def __init__(self) -> None:
         self.port = _free_port()
@@ -55,7 +55,7 @@ class LiveServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            daphne_command(host="127.0.0.1", port=self.port),
+            server_command(host="127.0.0.1", port=self.port),
             cwd=ROOT,
             env=_server_env(),
         )

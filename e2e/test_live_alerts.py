@@ -161,8 +161,8 @@ def test_an_alert_raised_while_the_socket_was_down_is_there_after_reconnect(
     it reconnects, the list redrawn from the database has the alert, and it sounds."""
     from playwright.sync_api import expect
 
-    from calls.ingest import call_events_ingest
-    from calls.validation import events_parse
+    from calls.ingest.services import call_events_ingest
+    from calls.ingest.validation import events_parse
 
     page = signed_in_page(front_desk)
     page.add_init_script(COUNT_TONES)

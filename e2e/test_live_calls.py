@@ -101,8 +101,8 @@ def test_a_dropped_socket_is_announced_and_the_page_catches_up_on_reconnect(
     database, so the call is there."""
     from playwright.sync_api import expect
 
-    from calls.ingest import call_events_ingest
-    from calls.validation import events_parse
+    from calls.ingest.services import call_events_ingest
+    from calls.ingest.validation import events_parse
 
     page = signed_in_page(front_desk)
     page.goto("/calls/live/")

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from calls.ingest import call_events_ingest
-from calls.validation import events_parse
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import events_parse
 from console.tenancy.apikeys import api_key_create
 from e2e.test_live_calls import _send
 

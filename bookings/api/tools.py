@@ -1,7 +1,7 @@
 """The voice agent's tools, CONTRACTS.md §4: `POST /api/v1/tools/<name>` (scope `tools`).
 
 Each view parses its body, calls one function of bookings, and renders its result. A body
-with `call_id` is recorded on that call (calls.ingest.tool_invocation_record) with its
+with `call_id` is recorded on that call (calls.ingest.services.tool_invocation_record) with its
 latency and outcome, whether it worked or not.
 """
 
@@ -48,7 +48,7 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
 )
-from calls.ingest import tool_invocation_record
+from calls.ingest.services import tool_invocation_record
 from calls.models import Call
 from console.api.errors import ApiError
 from console.tenancy.models import Business

@@ -1,8 +1,8 @@
 """The alerts' live update: the call's card and the whole "needs attention" list, rendered
 from the same partials as the page, sent to the business's group after commit.
 
-It goes as one more item of the calls' usual message (calls.events): the dashboard keeps a
-call's latest item, so the card travels with the list and neither hides the other.
+It goes as one of the calls' usual messages (calls.live.messages): the cards and the list in
+one message, so the card travels with the list and neither hides the other.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 
-from calls import live
 from calls.alerts.selectors import attention_context
-from calls.events import broadcast_call_fragments
+from calls.live.broadcast import call_state, dashboard_fragment
+from calls.live.messages import CallState, broadcast_calls_changed
 from calls.models import Call
 from console.tenancy.models import Business
 
@@ -26,13 +26,13 @@ def attention_fragment(*, business: Business, oob: bool = False) -> str:
 
 def alerts_broadcast(*, business: Business, calls: Iterable[Call]) -> None:
     """Every dashboard of the business: the list (from the database) and each call's card."""
-    attention = attention_fragment(business=business, oob=True)
-    for call in calls:
-        broadcast_call_fragments(
-            business_id=business.pk,
-            call_pk=call.pk,
-            call_id=call.call_id,
-            dashboard_html=live.dashboard_fragment(call=call) + attention,
-            call=live.call_state(call),
-            segments=[],
-        )
+    calls = list(calls)
+    broadcast_calls_changed(
+        business_id=business.pk,
+        dashboard_html="".join(dashboard_fragment(call=call) for call in calls)
+        + attention_fragment(business=business, oob=True),
+        items=[
+            CallState(call_pk=call.pk, call_id=call.call_id, call=call_state(call), segments=[])
+            for call in calls
+        ],
+    )

@@ -22,7 +22,7 @@ from calls.analysis.redact import Redaction, transcript_redact
 from calls.analysis.sentiment import Sentiment, sentiment_analyze
 from calls.analysis.slots import Slots, slots_extract
 from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
-from calls.live import call_analysed_broadcast
+from calls.live.broadcast import call_analysed_broadcast
 from calls.models import Call, CallAnalysis, CallReview
 from calls.models.analysis import effective_fields
 from console.privacy.phones import phone_mask

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
-from calls.ingest import call_events_ingest
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import events_parse
 from calls.models import Call
-from calls.validation import events_parse
 from console.tenancy.models import Business
 
 _ids = count(1)

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.test import TestCase
 
-from calls.ingest import call_events_ingest
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import events_parse
 from calls.models import Call
-from calls.validation import events_parse
 from console.tenancy.models import Business
 
 _ids = count(1)

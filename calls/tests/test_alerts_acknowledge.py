@@ -110,12 +110,12 @@ def test_acknowledging_needs_a_post_with_csrf_and_a_sign_in(business, front_desk
 def test_every_dashboard_hears_the_acknowledgement(
     business, front_desk, client_for, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from calls.alerts import live
+    from calls.alerts import live  # noqa: PLC0415
 
     alert = _alert(business)
     sent: list[str] = []
     monkeypatch.setattr(
-        live, "broadcast_call_fragments", lambda **kwargs: sent.append(kwargs["dashboard_html"])
+        live, "broadcast_calls_changed", lambda **kwargs: sent.append(kwargs["dashboard_html"])
     )
     with django_capture_on_commit_callbacks(execute=True):
         client_for(front_desk).post(f"/calls/alerts/{alert.pk}/acknowledge/")

@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from calls.ingest import tool_invocation_record
+from calls.ingest.services import tool_invocation_record
 from calls.models.alert import CallAlert
 from calls.tests.factories import call_start, ingest, raw_event, say
 from conftest import websocket_headers

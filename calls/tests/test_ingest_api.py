@@ -273,3 +273,56 @@ def test_it_stores_personal_data_encrypted(api):
         payloads = [row[0] for row in cursor.fetchall()]
     for raw in [raw_from, raw_text, raw_seg, *payloads]:
         assert "0123" not in raw and "07700" not in raw and raw.startswith("gAAAA")
+
+
+def test_a_business_whose_trial_ended_is_refused_with_402_and_nothing_is_stored(api, business):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    business.subscription_status = "trialing"
+    business.trial_ends_at = timezone.now() - timedelta(minutes=1)
+    business.save()
+    response = post(api, started())
+    assert response.status_code == 402
+    assert response.json()["error"] == "trial_expired"
+    assert CallEvent.objects.count() == 0
+
+
+def test_a_runaway_client_is_rate_limited_with_retry_after(api, monkeypatch):
+    from calls.ingest.api import IngestRate
+
+    monkeypatch.setenv("INGEST_RATE_LIMIT", "1")
+    monkeypatch.setattr(IngestRate, "_windows", {})
+    assert post(api, started("a")).status_code == 202
+    response = post(api, started("b"))
+    assert response.status_code == 429
+    assert response.json()["error"] == "rate_limited"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_it_answers_json_for_a_method_other_than_post(api):
+    response = api.get(URL)
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+
+
+def test_a_host_django_refuses_is_400_and_nothing_is_stored(api):
+    response = api.post(URL, started(), format="json", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert CallEvent.objects.count() == 0
+
+
+def test_an_unexpected_error_is_a_logged_500_with_the_security_headers(api, monkeypatch, caplog):
+    import logging
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr("calls.ingest.api.call_events_ingest", broken)
+    api.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = post(api, started())
+    assert response.status_code == 500
+    assert any("the disk is on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calls.validation import EVENT_TYPES
+from calls.ingest.validation import EVENT_TYPES
 
 URL = "/api/v1/events"
 

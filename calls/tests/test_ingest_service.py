@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 
-from calls.ingest import tool_invocation_record
+from calls.ingest.services import tool_invocation_record
 from calls.models import Call, ToolInvocation
 from calls.tests.factories import call_start, hang_up, say
 
@@ -84,7 +84,7 @@ def test_the_ended_hook_runs_once_after_commit(business, django_capture_on_commi
 def test_a_runaway_client_is_rate_limited(business, api_client_for, monkeypatch):
     monkeypatch.setenv("INGEST_RATE_LIMIT", "2")
     api = api_client_for(business, "ingest")
-    from calls.api import IngestRate
+    from calls.ingest.api import IngestRate
 
     IngestRate._windows.clear()
     codes = [

@@ -25,8 +25,8 @@ def test_an_ended_card_shows_the_analysis(business, front_desk, client_for) -> N
 
 
 def _ingest_angry_call(business) -> None:
-    from calls.ingest import call_events_ingest
-    from calls.validation import events_parse
+    from calls.ingest.services import call_events_ingest
+    from calls.ingest.validation import events_parse
 
     events = call_events("gw-live-angry", ANGRY)
     call_events_ingest(business=business, events=events_parse({"events": events}, region="US"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from calls.live import (
+from calls.live.broadcast import (
     call_names_said,
     dashboard_fragment,
     segment_state,

@@ -16,8 +16,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import env_on_test_database
-from console.management.commands.serve import server_command
+from conftest import env_on_test_database, server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from bookings.models import Appointment
-from calls.ingest import call_events_ingest
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import events_parse
 from calls.models import Call
 from calls.simulator import (
     Script,
@@ -23,7 +24,6 @@ from calls.simulator import (
     scripts_load,
     time_spoken,
 )
-from calls.validation import events_parse
 from conftest import make_business, make_user
 from console.demo.bookings import bookings_demo_seed
 from console.tenancy.apikeys import api_key_create

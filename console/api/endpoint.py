@@ -1,22 +1,14 @@
-"""An API endpoint as a plain function of a Django request: `(HttpRequest) -> ApiReply`.
-
-For the endpoints served two ways: by Django (a DRF view calls the function) and straight
-from ASGI (console.api.hot_routes calls it, skipping Django's handler). One function, so both
-paths answer alike. The checks below are the ones DRF runs for every other endpoint, with the
-same messages (ApiKeyAuthentication, HasScope and LimitedJSONParser use them too), and an
-endpoint calls them in DRF's order: key (401), scope and trial (403, 402), rate (429), then
-the body (415, 413, 400).
+"""The checks every API endpoint runs, with their messages: the key (401), its scope and the
+trial (403, 402), and the JSON body (413, 400). ApiKeyAuthentication, HasScope and
+LimitedJSONParser call them, in DRF's order.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
-from django.utils.http import parse_header_parameters
 
 from console.api.errors import ApiError, BodyTooLarge
 from console.api.json_depth import MAX_DEPTH, json_too_deep
@@ -28,17 +20,6 @@ WWW_AUTHENTICATE = 'Bearer realm="api"'
 NO_KEY = "An API key is required: 'Authorization: Bearer <key>'."
 BAD_AUTHORIZATION = "Use 'Authorization: Bearer <key>'."
 UNKNOWN_KEY = "Unknown or revoked API key."
-
-
-@dataclass(frozen=True)
-class ApiReply:
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def error(cls, exc: ApiError) -> ApiReply:
-        return cls(exc.status_code, exc.body(), exc.headers)
 
 
 def unauthorized(message: str) -> ApiError:
@@ -91,15 +72,3 @@ def json_decode(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"The body is not valid JSON: {exc}") from exc
-
-
-def json_body(request: HttpRequest) -> Any:
-    """The request's JSON body: 415 unless it is sent as application/json."""
-    media_type, _params = parse_header_parameters(request.content_type or "")
-    if media_type.lower() != "application/json":
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f'Unsupported media type "{request.content_type}": send application/json.',
-        )
-    return json_decode(request.body)

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 class AccessChanged(TypedDict):
     """A member's access to a business changed: their open live sockets close."""
 
-    type: Literal["access.changed"]  # handled by console.live_access.MemberSocketMixin
+    type: Literal["access.changed"]  # handled by console.tenancy.sockets.LiveSocketMixin
     business_id: int
 
 

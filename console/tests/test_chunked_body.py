@@ -14,17 +14,11 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 
 from calls.models import CallEvent
-from console.asgi import application, hot_routes
+from console.asgi import application
 from console.tenancy.apikeys import api_key_create
 from console.tenancy.models import Business
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _pool_closed():
-    yield
-    hot_routes.close()
 
 
 def chunked(

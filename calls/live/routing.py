@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from calls.consumers import CallTranscriptConsumer, LiveCallsConsumer
+from calls.live.consumers import CallTranscriptConsumer, LiveCallsConsumer
 
 websocket_urlpatterns = [
     path("ws/live/", LiveCallsConsumer.as_asgi()),

@@ -1,10 +1,11 @@
 """The live views' fragments, rendered from the same partials the pages use, and what is
-sent after commit (calls.events). Live messages are hints; pages render from the database.
+sent after commit (calls.live.messages). Live messages are hints; pages render from the
+database.
 
-The dashboard card is rendered once, here. Transcript lines are rendered by the consumer of
-a page that shows that call (most calls have no such page open, and rendering every line of
-every call was most of the ingest's cost), from the state sent along: plain values that
-survive the channel layer's msgpack.
+A call's dashboard card is rendered once per state, here, and every dashboard forwards that
+same text. Transcript lines are rendered by the consumer of a page that shows that call (most
+calls have no such page open, and rendering every line of every call was most of the
+ingest's cost), from the state sent along: plain values that survive JSON.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from django.template.loader import render_to_string
 from calls.analysis.names import names_mentioned
 from calls.analysis.redact import text_redact
 from calls.analysis.types import Line
-from calls.events import broadcast_call_fragments
+from calls.live.messages import CallState, broadcast_calls_changed
 from calls.models import Call, TranscriptSegment
 from calls.selectors import with_current_analysis
 
 if TYPE_CHECKING:
-    from calls.ingest import CallChange
+    from calls.ingest.services import CallChange
 
 DASHBOARD = "calls/live.html"
 TRANSCRIPT = "calls/transcript.html"
@@ -131,28 +132,34 @@ def call_analysed_broadcast(*, call_pk: int) -> None:
     """The ended call's card again, now with its analysis (intent, lead score, escalation)."""
     call = with_current_analysis(Call.objects.filter(pk=call_pk)).first()
     if call is not None:
-        _call_broadcast(call, segments=[])
+        _calls_broadcast(call.business_id, [(call, [], [])])
 
 
 def calls_broadcast(*, changes: Iterable[CallChange]) -> None:
-    """One update per call touched: its dashboard card, and its state and new lines for
-    transcript pages."""
+    """One message for the calls one batch touched (one business): each call's card,
+    rendered once, and its state and new lines for transcript pages."""
+    touched = []
     for change in changes:
+        # Names said earlier in the call are masked wherever they recur (call_names_said).
         names = call_names_said(call=change.call) if change.segments else []
         segments = [
             segment_state(change.segments[seq], names=names) for seq in sorted(change.segments)
         ]
-        _call_broadcast(change.call, segments=segments, names=names)
+        touched.append((change.call, segments, names))
+    if touched:
+        _calls_broadcast(touched[0][0].business_id, touched)
 
 
-def _call_broadcast(
-    call: Call, *, segments: list[dict[str, Any]], names: Iterable[str] = ()
+def _calls_broadcast(
+    business_id: int, touched: list[tuple[Call, list[dict[str, Any]], list[str]]]
 ) -> None:
-    broadcast_call_fragments(
-        business_id=call.business_id,
-        call_pk=call.pk,
-        call_id=call.call_id,
-        dashboard_html=dashboard_fragment(call=call, names=names),
-        call=call_state(call),
-        segments=segments,
+    broadcast_calls_changed(
+        business_id=business_id,
+        dashboard_html="".join(
+            dashboard_fragment(call=call, names=names) for call, _segments, names in touched
+        ),
+        items=[
+            CallState(call_pk=call.pk, call_id=call.call_id, call=call_state(call), segments=segs)
+            for call, segs, _names in touched
+        ],
     )

@@ -1,8 +1,5 @@
-"""The voice gateway's events endpoint (CONTRACTS §3): `events_receive`, one plain function
-served two ways. In the ASGI server it runs straight from console.api.hot_routes (the
-gateway's stream is the one hot path: bench/ingest.py); anywhere else (Django's test client,
-a WSGI server, any request the hot route hands on) EventsView calls the same function.
-"""
+"""The voice gateway's events endpoint (CONTRACTS §3): a thin DRF view over
+calls.ingest.services.call_events_ingest."""
 
 from __future__ import annotations
 
@@ -12,15 +9,13 @@ import threading
 import time
 from typing import ClassVar
 
-from django.http import HttpRequest
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls.ingest import call_events_ingest
-from calls.validation import InvalidEvents, events_parse
-from console.api.endpoint import ApiReply, api_key_from_header, api_key_require, json_body
+from calls.ingest.services import call_events_ingest
+from calls.ingest.validation import InvalidEvents, events_parse
 from console.api.errors import ApiError
 
 
@@ -57,33 +52,12 @@ class IngestRate:
         )
 
 
-def events_receive(request: HttpRequest) -> ApiReply:
-    """POST /api/v1/events: one event or a batch; 202 with accepted and duplicate counts."""
-    try:
-        header = request.headers.get("Authorization", "")
-        api_key = api_key_require(api_key_from_header(header), "ingest", write=True)
-        IngestRate.check(api_key.pk)
-        body = json_body(request)
-        business = api_key.business
-        try:
-            events = events_parse(body, region=business.default_region)
-        except InvalidEvents as exc:
-            raise ApiError(400, "invalid_events", exc.message, fields=exc.fields) from exc
-        result = call_events_ingest(business=business, events=events)
-    except ApiError as exc:
-        return ApiReply.error(exc)
-    return ApiReply(202, {"accepted": result.accepted, "duplicates": result.duplicates})
-
-
-# events_receive for Django's handler. DRF's own checks are off here: the function runs them
-# (the same ones, see console.api.endpoint), whichever way the request came. The
-# authentication and parser classes stay to describe the key and the body in the schema.
 class EventsView(APIView):
-    permission_classes: ClassVar[list] = []
-    throttle_classes: ClassVar[list] = []
+    """POST /api/v1/events: one event or a batch; 202 with accepted and duplicate counts.
+    The key (401/403/402) and the body (415/413/400) are checked as for every endpoint."""
 
-    def perform_authentication(self, request: Request) -> None:
-        pass  # events_receive authenticates
+    required_scope = "ingest"
+    throttle_classes: ClassVar[list] = []  # IngestRate below: the gateway streams
 
     @extend_schema(
         summary="Send call events (one, or a batch of up to 500)",
@@ -94,5 +68,11 @@ class EventsView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        reply = events_receive(request._request)
-        return Response(reply.body, status=reply.status, headers=reply.headers)
+        IngestRate.check(request.auth.pk)
+        business = request.auth.business
+        try:
+            events = events_parse(request.data, region=business.default_region)
+        except InvalidEvents as exc:
+            raise ApiError(400, "invalid_events", exc.message, fields=exc.fields) from exc
+        result = call_events_ingest(business=business, events=events)
+        return Response({"accepted": result.accepted, "duplicates": result.duplicates}, status=202)
