@@ -68,6 +68,8 @@ def test_the_card_shows_visits_no_shows_cancellations_and_spend(
     html = response.content.decode()
     assert "$90.00" in html
     assert "Gel Manicure" in html
+    assert ", 10:00 · " in html  # the business's local time, not UTC
+    assert ", 15:00 · " not in html and ", 14:00 · " not in html
 
 
 def test_spend_is_shown_in_the_business_s_currency(
