@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from bookings.clients.selectors import client_card
 from bookings.models import Customer
 from bookings.services import CustomerDetails
 from bookings.tests.clients_fixtures import visit
@@ -177,8 +179,6 @@ def test_editing_the_record_saves_encrypted_fields_and_audits_without_the_words(
         True,
     )
     assert alice.marketing_consent_at is not None
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT allergies, notes FROM bookings_customer WHERE id = %s", [alice.pk])
         raw_allergies, raw_notes = cursor.fetchone()
@@ -226,3 +226,12 @@ def test_another_business_s_owner_gets_404_when_revealing(
     response = client_for(other_owner).post(reverse("client_phone_reveal", args=[alice.pk]))
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="client.phone_revealed").exists()
+
+
+def test_the_card_takes_five_queries_whatever_the_history(
+    business: Business, alice: Customer, django_assert_num_queries
+) -> None:
+    call_start(business, "gw-alice", number="+14155550123")
+    with django_assert_num_queries(5):  # totals, upcoming, past, merged numbers, calls
+        card = client_card(business=business, client=alice)
+        assert len(card.past) == 4
