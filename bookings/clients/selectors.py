@@ -66,11 +66,12 @@ def client_for_call(*, business: Business, call: Call) -> Customer | None:
     duplicate's, merged into a client)."""
     if not call.from_hash:
         return None
+    # The client who has the number now comes before one a duplicate with it was merged into.
     return (
-        Customer.objects.filter(business=business)
-        .filter(Q(phone_index=call.from_hash) | Q(merged_numbers__phone_index=call.from_hash))
-        .order_by("pk")
-        .first()
+        Customer.objects.filter(business=business, phone_index=call.from_hash).first()
+        or Customer.objects.filter(
+            business=business, merged_numbers__phone_index=call.from_hash
+        ).first()
     )
 
 

@@ -180,3 +180,20 @@ def test_numbers_merged_before_follow_a_second_merge(
     assert receipt.calls_linked == 1
     assert [c.pk for c in client_card(business=business, client=third).calls] == [old_call.pk]
     assert client_for_call(business=business, call=old_call) == third
+
+
+def test_a_call_from_a_merged_number_opens_whoever_has_that_number_now(
+    business: Business, owner: User, twins, haircut, ana
+) -> None:
+    keep, dupe = twins
+    clients_merge(business=business, keep=keep, remove=dupe, by=owner)
+    again = visit(
+        business=business,
+        service=haircut,
+        staff=ana,
+        days_ago=1,
+        customer=CustomerDetails(name="Alice S", phone="+14155550456"),
+    ).customer
+    call = call_start(business, "gw-again", number="+14155550456")
+    assert again.pk != keep.pk
+    assert client_for_call(business=business, call=call) == again
