@@ -123,6 +123,14 @@ class Customer(models.Model):
     phone_index = models.CharField(max_length=64, editable=False, help_text="blind_index(phone)")
     phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
     email = models.EmailField(blank=True)
+    # The client record (bookings.clients): the desk's own words, often health details.
+    notes = EncryptedTextField(blank=True)
+    allergies = EncryptedTextField(blank=True, help_text="Allergies and sensitivities.")
+    formulas = EncryptedTextField(blank=True, help_text="Colour formulas, treatment settings.")
+    marketing_consent = models.BooleanField(default=False)
+    marketing_consent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the consent was last given or withdrawn."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -133,6 +141,26 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MergedNumber(models.Model):
+    """The number of a duplicate client merged into `customer` (bookings.clients): the calls
+    made from it show on the kept client's card. Only the blind index and last four are kept;
+    the duplicate's encrypted number goes with it."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="merged_numbers")
+    phone_index = models.CharField(max_length=64)
+    phone_last4 = models.CharField(max_length=4, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "phone_index"], name="merged_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"··{self.phone_last4}"
 
 
 class ReferenceCounter(models.Model):

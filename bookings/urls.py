@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from bookings import customer_page
 from bookings.book import day as book
@@ -30,6 +30,8 @@ urlpatterns = [
     path("book/a/<int:pk>/status/", panel.status, name="book_status"),
     path("book/a/<int:pk>/status/undo/", panel.status_undo, name="book_status_undo"),
     path("book/a/<int:pk>/resend/", panel.resend, name="book_resend"),
+    # Client records (issue 17)
+    path("clients/", include("bookings.clients.urls")),
     # Settings of the book
     path("settings/services/", settings_pages.services_list, name="settings_services"),
     path("settings/services/new/", settings_pages.service_edit, name="settings_service_new"),

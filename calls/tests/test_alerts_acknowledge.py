@@ -110,7 +110,7 @@ def test_acknowledging_needs_a_post_with_csrf_and_a_sign_in(business, front_desk
 def test_every_dashboard_hears_the_acknowledgement(
     business, front_desk, client_for, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from calls.alerts import live  # noqa: PLC0415
+    from calls.alerts import live
 
     alert = _alert(business)
     sent: list[str] = []

@@ -1,0 +1,1 @@
+"""Client records: the list, the card, edits and merging duplicates (issue 17)."""
