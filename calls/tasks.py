@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from calls.analysis.pipeline import call_analyze
+from calls.analysis.pipeline import call_analyze, calls_unanalysed
 
 SWEEP_WINDOW = timedelta(days=1)
 
@@ -37,8 +37,6 @@ def calls_analysis_queue(*, call_pks: list[int]) -> None:
 def calls_analysis_sweep() -> int:
     """Queue ended calls that have no analysis by the current analyzer yet (a lost queue
     message, a worker that was down). Beat runs it; harmless when there is nothing to do."""
-    from calls.analysis.pipeline import calls_unanalysed
-
     # Calls that ended in the last two minutes are most likely being analysed right now. A
     # lost task shows within hours: older calls with no analysis by the configured engine
     # (after a new version, or ANALYSIS_ENGINE=llm, which would send them all to the model)

@@ -5,11 +5,12 @@ code): the ORM's select_for_update and bulk_create(update_conflicts=True), and o
 INSERT ... ON CONFLICT DO NOTHING RETURNING for the events.
 
 After commit: one live update per call touched (calls.live.broadcast) and, for calls that
-just ended, calls.hooks.calls_ended (the post-call analysis hangs there).
+just ended, their post-call analysis queued (calls.tasks).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,17 +20,20 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from calls import hooks
 from calls.alerts.services import call_alerts_detect
 from calls.ingest import group_commit
 from calls.ingest.validation import Event
 from calls.live import broadcast as live
 from calls.models import Call, CallEvent, ToolInvocation, TranscriptSegment, TurnMetric
+from calls.tasks import calls_analysis_queue
 from console.privacy.encryption import blind_index
 from console.privacy.phones import phone_mask
 from console.tenancy.models import Business
 
 RETRIES = 3
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -242,8 +246,19 @@ def _ingest_once(business: Business, events: list[Event]) -> set[str]:
     # Live alerts (calls.alerts): stored with the lines that raise them, sent after the above.
     call_alerts_detect(business=business, changes=changes.values())
     if ended:
-        transaction.on_commit(lambda: hooks.calls_ended(call_ids=ended), robust=True)
+        transaction.on_commit(lambda: calls_ended(call_ids=ended), robust=True)
     return stored
+
+
+def calls_ended(*, call_ids: list[int]) -> None:
+    """After the transaction that ended these calls (pks) commits: queue their analysis.
+
+    A broker hiccup must not fail an ingest that has already committed: the beat sweep
+    (calls_analysis_sweep) picks up any call left unanalysed."""
+    try:
+        calls_analysis_queue(call_pks=call_ids)
+    except Exception:
+        logger.exception("Could not queue the analysis of calls %s", call_ids)
 
 
 _CALL_UPDATE_FIELDS = [

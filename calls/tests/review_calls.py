@@ -1,5 +1,5 @@
 """Finished calls for the review tests, made through the real ingest service (and so
-analysed by the real pipeline through calls.hooks → Celery, eager in tests)."""
+analysed by the real pipeline through calls.ingest → Celery, eager in tests)."""
 
 from __future__ import annotations
 

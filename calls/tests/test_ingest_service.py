@@ -69,7 +69,7 @@ def test_a_tool_invocation_never_touches_another_business_call(business, other_b
 def test_the_ended_hook_runs_once_after_commit(business, django_capture_on_commit_callbacks):
     call_start(business, "gw-1")
     with (
-        mock.patch("calls.hooks.calls_ended") as hook,
+        mock.patch("calls.ingest.services.calls_ended") as hook,
         django_capture_on_commit_callbacks(execute=True),
     ):
         hang_up(business, "gw-1")
