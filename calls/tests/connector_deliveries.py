@@ -16,7 +16,7 @@ from calls.models import Connector
 from console.tenancy.models import Business
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SECRET = "key_1a2b3c4d5e6f7a8b9c0d1e2f"  # noqa: S105 (a test secret)
+SECRET = "key_1a2b3c4d5e6f7a8b9c0d1e2f"
 
 
 def fixture(name: str) -> dict[str, Any]:
