@@ -127,3 +127,15 @@ def test_a_bad_number_is_a_400_naming_the_field_and_nothing_is_stored(business, 
     assert response.status_code == 400
     assert response.json()["fields"]["0"]["data.from"]
     assert not Call.objects.exists()
+
+
+def test_the_call_api_shows_retells_analysis_beside_ours_its_text_only_revealed(
+    business, retell, api_client_for
+):
+    deliver(retell, fixture("retell_call_analyzed"))
+    api = api_client_for(business, "admin")
+    body = api.get(f"/api/v1/calls/{CALL_ID}").json()
+    assert body["platform_analysis"]["platform"] == "retell"
+    assert "The caller booked" not in str(body)
+    revealed = api.get(f"/api/v1/calls/{CALL_ID}?reveal=true").json()
+    assert revealed["original"]["platform_analysis"]["user_sentiment"] == "Positive"
