@@ -108,3 +108,13 @@ async def _hear(connector, front_desk) -> None:
 def test_the_live_dashboard_hears_a_connector_call(business, front_desk):
     connector = connector_make(business, "retell")
     asyncio.run(_hear(connector, front_desk))
+
+
+@pytest.mark.django_db
+def test_a_body_over_one_mebibyte_is_a_json_413(business):
+    vapi = connector_make(business, "vapi")
+    big = json.dumps({"message": {"type": "transcript", "pad": "x" * (1024 * 1024)}}).encode()
+    response = deliver(vapi, None, body=big)
+    assert response.status_code == 413
+    assert response.json()["error"]
+    assert not Call.objects.exists()
