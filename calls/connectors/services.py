@@ -79,12 +79,15 @@ def connector_secret_check(secret: str) -> str:
     return secret
 
 
-def connector_webhook_url(*, connector: Connector) -> str:
-    path = reverse(
+def connector_webhook_path(*, connector: Connector) -> str:
+    return reverse(
         "api_connector_webhook",
         kwargs={"connector_id": connector.public_id, "platform": connector.platform},
     )
-    return f"{settings.SITE_URL}{path}"
+
+
+def connector_webhook_url(*, connector: Connector) -> str:
+    return f"{settings.SITE_URL}{connector_webhook_path(connector=connector)}"
 
 
 def connector_create(
