@@ -111,3 +111,14 @@ def json_object(value: Any, *, key: str) -> dict[str, Any]:
 
 def text_of(value: Any, *, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
+
+
+def list_of(value: Any) -> list[Any]:
+    """A field that should be a list, as one (anything else: empty)."""
+    return value if isinstance(value, list) else []
+
+
+def str_of(value: Any) -> str:
+    """A field that should be a string, as one (anything else: empty): safe to look up in
+    a dict, which a list or an object sent in its place would not be."""
+    return value if isinstance(value, str) else ""

@@ -20,7 +20,9 @@ from calls.connectors.mapping import (
     event_make,
     from_epoch_ms,
     json_object,
+    list_of,
     ms,
+    str_of,
     text_of,
 )
 
@@ -80,7 +82,7 @@ def _lines(
         return []
     events = []
     for seq, utterance in enumerate(utterances):
-        if not isinstance(utterance, dict) or utterance.get("role") not in SPEAKERS:
+        if not isinstance(utterance, dict) or str_of(utterance.get("role")) not in SPEAKERS:
             continue
         start_ms, end_ms = _span(utterance)
         # Mid-call, the last utterance may still be growing: partial until a later update
@@ -89,7 +91,7 @@ def _lines(
         text = utterance.get("content")
         data = {
             "seq": seq,
-            "speaker": SPEAKERS[utterance["role"]],
+            "speaker": SPEAKERS[str_of(utterance["role"])],
             "text": text,
             "start_ms": start_ms,
             "end_ms": end_ms,
@@ -109,7 +111,7 @@ def _lines(
 
 
 def _span(utterance: dict[str, Any]) -> tuple[int, int]:
-    words = [w for w in utterance.get("words") or [] if isinstance(w, dict)]
+    words = [w for w in list_of(utterance.get("words")) if isinstance(w, dict)]
     if not words:
         return 0, 0
     start_ms = ms(words[0].get("start"), scale=1000) or 0
@@ -130,7 +132,7 @@ def _tools(
     for item in items:
         if not isinstance(item, dict):
             continue
-        role = item.get("role")
+        role = str_of(item.get("role"))
         if role in SPEAKERS:
             offset_ms = _span(item)[1] or offset_ms
         elif role == "tool_call_invocation" and isinstance(item.get("tool_call_id"), str):

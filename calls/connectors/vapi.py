@@ -24,7 +24,9 @@ from calls.connectors.mapping import (
     from_epoch_ms,
     from_iso,
     json_object,
+    list_of,
     ms,
+    str_of,
     text_of,
 )
 
@@ -109,12 +111,12 @@ def _conversation(message: dict[str, Any]) -> list[dict[str, Any]]:
     items = artifact.get("messages") if isinstance(artifact, dict) else None
     if not isinstance(items, list):
         items = message.get("messages")  # the report's older, top-level copy
-    return [m for m in items or [] if isinstance(m, dict)]
+    return [m for m in list_of(items) if isinstance(m, dict)]
 
 
 def _artifact_lines(call_id: str, message: dict[str, Any], start: datetime) -> list[dict[str, Any]]:
     events = []
-    spoken = [m for m in _conversation(message) if m.get("role") in SPEAKERS]
+    spoken = [m for m in _conversation(message) if str_of(m.get("role")) in SPEAKERS]
     for seq, item in enumerate(spoken):
         start_ms = ms(item.get("secondsFromStart"), scale=1000) or 0
         duration = ms(item.get("duration"))
@@ -124,7 +126,7 @@ def _artifact_lines(call_id: str, message: dict[str, Any], start: datetime) -> l
         text = item.get("message")
         data = {
             "seq": seq,
-            "speaker": SPEAKERS[item["role"]],
+            "speaker": SPEAKERS[str_of(item["role"])],
             "text": text,
             "start_ms": start_ms,
             "end_ms": end_ms,
@@ -146,12 +148,12 @@ def _artifact_lines(call_id: str, message: dict[str, Any], start: datetime) -> l
 def _transcript_line(
     call_id: str, message: dict[str, Any], start: datetime, sent_at: datetime, position: int
 ) -> list[dict[str, Any]]:
-    role, text = message.get("role"), message.get("transcript")
+    role, text = str_of(message.get("role")), message.get("transcript")
     if role not in SPEAKERS or not isinstance(text, str):
         return []
-    spoken = [m for m in _conversation(message) if m.get("role") in SPEAKERS]
+    spoken = [m for m in _conversation(message) if str_of(m.get("role")) in SPEAKERS]
     last = spoken[-1] if spoken else {}
-    if SPEAKERS.get(last.get("role", "")) == SPEAKERS[role] and last.get("message") == text:
+    if SPEAKERS.get(str_of(last.get("role"))) == SPEAKERS[role] and last.get("message") == text:
         return []  # already in the artifact, at its own position
     final = message.get("transcriptType", "final") == "final"
     at_ms = max(0, int((sent_at - start).total_seconds() * 1000))
@@ -204,7 +206,7 @@ def _requested_tools(call_id: str, message: dict[str, Any], sent_at: datetime) -
     if not isinstance(listed, list):
         listed = [
             w.get("toolCall")
-            for w in message.get("toolWithToolCallList") or []
+            for w in list_of(message.get("toolWithToolCallList"))
             if isinstance(w, dict)
         ]
     return [
@@ -225,7 +227,7 @@ def _artifact_tools(call_id: str, message: dict[str, Any], start: datetime) -> l
     for item in conversation:
         if item.get("role") != "tool_calls":
             continue
-        for tool_call in item.get("toolCalls") or []:
+        for tool_call in list_of(item.get("toolCalls")):
             if not isinstance(tool_call, dict) or not isinstance(tool_call.get("id"), str):
                 continue
             answer = results.get(tool_call["id"])
