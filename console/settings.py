@@ -275,6 +275,9 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # New trials and affiliate accounts per client address (django-ratelimit: "5/h", "20/d"; an
 # empty value turns the limit off).
 SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h") or None
+# Bad signatures audited per voice-platform connector (calls.connectors); beyond it, 429
+# without an audit row, so an unauthenticated flood cannot fill the audit log.
+CONNECTOR_BAD_SIGNATURE_RATE = env_str("CONNECTOR_BAD_SIGNATURE_RATE", "60/m") or None
 AXES_VERBOSE = False
 
 # --- Billing (Stripe) ------------------------------------------------------------------

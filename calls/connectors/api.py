@@ -44,7 +44,8 @@ class ConnectorWebhookView(APIView):
                 request=django_request,
             )
         except ConnectorError as exc:
-            return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+            refusal = error_body(exc.code, exc.message, exc.fields)
+            return Response(refusal, status=exc.status, headers=exc.headers)
         except ApiError as exc:
             return Response(exc.body(), status=exc.status_code, headers=exc.headers)
         body: dict[str, object] = {"accepted": result.accepted, "duplicates": result.duplicates}

@@ -7,6 +7,7 @@ calls.validation and the same ingest function as POST /api/v1/events.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django_ratelimit.core import get_usage
 
 from calls.connectors.mapping import InvalidPayload, Mapped
 from calls.connectors.retell import retell_delivery_map
@@ -33,6 +35,8 @@ from calls.validation import MAX_BATCH, Event, InvalidEvents, events_parse
 from console.audit.log import audit_log_write
 from console.tenancy.models import Business, User
 
+logger = logging.getLogger(__name__)
+
 MIN_SECRET = 16
 MAX_SECRET = 512
 
@@ -41,13 +45,19 @@ class ConnectorError(Exception):
     """A refusal the caller turns into its own reply: `status` and `code` as in CONTRACTS §2."""
 
     def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, Any] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields or {}
+        self.headers = headers or {}
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,27 @@ def _signature_verify(*, connector: Connector, body: bytes, headers: Any) -> Non
         )
 
 
+def _bad_signatures_over_limit(*, connector: Connector, request: HttpRequest | None) -> bool:
+    """Counts this bad signature (CONNECTOR_BAD_SIGNATURE_RATE per connector, django-ratelimit
+    in the cache); True once over the limit. Deliveries signed well are never limited here."""
+    rate = settings.CONNECTOR_BAD_SIGNATURE_RATE
+    if not rate or request is None:
+        return False
+    try:
+        usage = get_usage(
+            request,
+            group="connector:bad_signature",
+            key=lambda _group, _request: connector.public_id,
+            rate=rate,
+            increment=True,
+        )
+    except Exception:
+        # The cache is down: refuse the delivery (401) and audit it, unthrottled.
+        logger.warning("Could not count bad signatures for %s", connector.public_id)
+        return False
+    return bool(usage and usage["should_limit"])
+
+
 def _delivery_map(*, connector: Connector, payload: Any, received_at: datetime) -> Mapped:
     if connector.platform == Connector.Platform.RETELL:
         return retell_delivery_map(payload, received_at=received_at)
@@ -199,6 +230,13 @@ def connector_delivery_receive(
     try:
         _signature_verify(connector=connector, body=body, headers=headers)
     except BadSignature as exc:
+        if _bad_signatures_over_limit(connector=connector, request=request):
+            raise ConnectorError(
+                429,
+                "rate_limited",
+                "Too many badly signed deliveries for this connector: try again in a minute.",
+                headers={"Retry-After": "60"},
+            ) from exc
         audit_log_write(
             action="connector.signature_rejected",
             business=connector.business,

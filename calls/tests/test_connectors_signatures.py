@@ -127,3 +127,16 @@ def test_a_vapi_delivery_signed_the_retell_way_is_refused(business, vapi):
     header = retell_signature_make(secret="x" * 20, body=body, timestamp_ms=1)
     response = deliver(vapi, None, body=body, headers={"X-Vapi-Signature": header})
     assert_refused(response, business, vapi)
+
+
+def test_a_flood_of_bad_signatures_is_throttled_but_good_deliveries_still_land(
+    business, vapi, settings
+):
+    settings.CONNECTOR_BAD_SIGNATURE_RATE = "3/m"
+    for _ in range(3):
+        assert deliver(vapi, fixture("vapi_status_update"), secret="x" * 20).status_code == 401
+    throttled = deliver(vapi, fixture("vapi_status_update"), secret="x" * 20)
+    assert throttled.status_code == 429
+    assert throttled.json()["error"] == "rate_limited" and throttled["Retry-After"] == "60"
+    assert AuditEntry.objects.filter(action="connector.signature_rejected").count() == 3
+    assert deliver(vapi, fixture("vapi_status_update")).status_code == 202
