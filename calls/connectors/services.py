@@ -34,6 +34,7 @@ from calls.models import Call, Connector, PlatformAnalysis
 from calls.validation import MAX_BATCH, Event, InvalidEvents, events_parse
 from console.audit.log import audit_log_write
 from console.tenancy.models import Business, User
+from console.tenancy.subscription import business_is_read_only
 
 logger = logging.getLogger(__name__)
 
@@ -247,6 +248,13 @@ def connector_delivery_receive(
         raise ConnectorError(
             401, "bad_signature", f"The {connector.get_platform_display()} signature is invalid."
         ) from exc
+    if business_is_read_only(connector.business):
+        raise ConnectorError(
+            402,
+            "trial_expired",
+            "This business's trial has ended without a plan: calls are not recorded until "
+            "an owner subscribes in the console.",
+        )
     payload = decode()
     now = timezone.now()
     try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.utils import timezone
 
 from calls.connectors.services import connector_revoke
 from calls.connectors.signatures import vapi_signature_make
@@ -17,6 +19,7 @@ from calls.models import Call
 from calls.tests.connector_deliveries import SECRET, connector_make, deliver, fixture, path_of
 from conftest import websocket_headers
 from console.asgi import application
+from console.tenancy.models import Business
 
 
 @pytest.mark.django_db
@@ -117,4 +120,15 @@ def test_a_body_over_one_mebibyte_is_a_json_413(business):
     response = deliver(vapi, None, body=big)
     assert response.status_code == 413
     assert response.json()["error"]
+    assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_business_whose_trial_ended_unpaid_records_no_connector_calls(business):
+    business.subscription_status = Business.Subscription.TRIALING
+    business.trial_ends_at = timezone.now() - timedelta(hours=1)
+    business.save(update_fields=["subscription_status", "trial_ends_at"])
+    vapi = connector_make(business, "vapi")
+    response = deliver(vapi, fixture("vapi_status_update"))
+    assert response.status_code == 402 and response.json()["error"] == "trial_expired"
     assert not Call.objects.exists()
