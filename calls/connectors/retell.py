@@ -61,7 +61,11 @@ def retell_delivery_map(payload: Any, *, received_at: datetime) -> Mapped:
 
 
 def _started(call_id: str, call: dict[str, Any], start: datetime) -> dict[str, Any]:
-    phone = call.get("call_type") == "phone_call"
+    # A withheld number must not lose the call: without both numbers it cannot be filed as
+    # a phone call (CONTRACTS §3 needs them for pstn), so it is filed without them.
+    phone = call.get("call_type") == "phone_call" and bool(
+        call.get("from_number") and call.get("to_number")
+    )
     agent = text_of(call.get("agent_name"), limit=120) or text_of(call.get("agent_id"), limit=120)
     data = {
         "from": call.get("from_number") or "",

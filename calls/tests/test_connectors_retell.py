@@ -139,3 +139,11 @@ def test_the_call_api_shows_retells_analysis_beside_ours_its_text_only_revealed(
     assert "The caller booked" not in str(body)
     revealed = api.get(f"/api/v1/calls/{CALL_ID}?reveal=true").json()
     assert revealed["original"]["platform_analysis"]["user_sentiment"] == "Positive"
+
+
+def test_a_withheld_number_still_records_the_call(business, retell):
+    payload = fixture("retell_call_started")
+    del payload["call"]["from_number"]
+    assert deliver(retell, payload).status_code == 202
+    call = the_call(business)
+    assert call.from_number == "" and call.to_number == "+14155550199"
