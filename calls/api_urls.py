@@ -1,5 +1,6 @@
 from django.urls import path
 
+from calls.connectors.api import ConnectorWebhookView
 from calls.ingest.api import EventsView
 from calls.review.api import CallDetailView, CallsView
 
@@ -7,4 +8,9 @@ urlpatterns = [
     path("events", EventsView.as_view(), name="api_events"),
     path("calls", CallsView.as_view(), name="api_calls"),
     path("calls/<str:call_id>", CallDetailView.as_view(), name="api_call"),
+    path(
+        "connectors/<str:connector_id>/<str:platform>",
+        ConnectorWebhookView.as_view(),
+        name="api_connector_webhook",
+    ),
 ]

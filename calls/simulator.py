@@ -23,6 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from calls.connectors.dialects import PlatformSender
+
 SCRIPTS_DIR = Path(__file__).resolve().parent / "simulator_scripts"
 WORDS_PER_SECOND = 2.8
 
@@ -413,6 +415,9 @@ class Target:
     name: str
     kind: str
     key: str
+    # Set to speak a voice platform's dialect to a connector instead of the events API:
+    # (platform, webhook URL, secret). calls.connectors.dialects.
+    connector: tuple[str, str, str] | None = None
     region_prefix: str = "+1415555"
     callers: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -437,7 +442,7 @@ def call_play(
     script: Script,
     *,
     target: Target,
-    sender: Sender,
+    sender: Sender | PlatformSender,
     tools: Tools,
     speed: float,
     rng: random.Random,
@@ -494,7 +499,13 @@ def simulation_run(
     def worker(target: Target, index: int, budget: list[int]) -> None:
         nonlocal sent
         rng = random.Random(None if seed is None else seed + index)
-        sender = Sender(url, target.key)
+        sender: Sender | PlatformSender = (
+            PlatformSender(
+                target.connector[1], platform=target.connector[0], secret=target.connector[2]
+            )
+            if target.connector
+            else Sender(url, target.key)
+        )
         tools = ToolClient(url, target.key)
         while True:
             with lock:

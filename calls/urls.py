@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from calls import views
+from calls.connectors import views as views_connectors
 from calls.metrics import views as views_metrics
 from calls.review import views as views_review
 
@@ -19,4 +20,16 @@ urlpatterns = [
     path("calls/<int:pk>/notes/", views_review.call_note_add, name="call_note_add"),
     path("calls/<int:pk>/reveal/", views_review.call_reveal, name="call_reveal"),
     path("calls/<int:pk>/reanalyze/", views_review.call_reanalyze, name="call_reanalyze"),
+    # Voice platform connectors (issue 16), under the console's settings
+    path("settings/connectors/", views_connectors.connectors, name="settings_connectors"),
+    path(
+        "settings/connectors/<int:pk>/rotate/",
+        views_connectors.connector_rotate_view,
+        name="settings_connector_rotate",
+    ),
+    path(
+        "settings/connectors/<int:pk>/revoke/",
+        views_connectors.connector_revoke_view,
+        name="settings_connector_revoke",
+    ),
 ]

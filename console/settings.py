@@ -324,8 +324,11 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # empty value turns the limit off).
 SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h") or None
 # Password-reset emails per client address and per email asked about
-# (console/password_reset_limit.py).
+# (console/tenancy/password_reset_limit.py).
 PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h") or None
+# Bad signatures audited per voice-platform connector (calls.connectors); beyond it, 429
+# without an audit row, so an unauthenticated flood cannot fill the audit log.
+CONNECTOR_BAD_SIGNATURE_RATE = env_str("CONNECTOR_BAD_SIGNATURE_RATE", "60/m") or None
 AXES_VERBOSE = False
 
 # --- Billing (Stripe) ------------------------------------------------------------------

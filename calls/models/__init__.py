@@ -19,3 +19,4 @@ from calls.models.call import (  # noqa: F401
     TranscriptSegment,
     TurnMetric,
 )
+from calls.models.connector import Connector, PlatformAnalysis  # noqa: F401

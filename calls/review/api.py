@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.days import FAR_OFF, day_within_reach
-from calls.models import Call, CallAnalysis, CallReview
+from calls.models import Call, CallAnalysis, CallReview, PlatformAnalysis
 from calls.review.selectors import call_review_data
 from calls.review.services import transcript_reveal
 from console.api.errors import ApiError
@@ -212,6 +212,16 @@ class CallDetailView(APIView):
                 ],
                 "tool_invocations": revealed.tools,
             }
+        # A Retell or Vapi connector's own analysis, kept beside ours (calls.connectors).
+        # Its summary may quote the caller unredacted, so its content comes with reveal only.
+        theirs = PlatformAnalysis.objects.filter(call=call).first()
+        body["platform_analysis"] = (
+            {"platform": theirs.platform, "received_at": theirs.received_at.isoformat()}
+            if theirs
+            else None
+        )
+        if theirs and "original" in body:
+            body["original"]["platform_analysis"] = theirs.data
         body["transcript"] = [
             {
                 "speaker": line.speaker,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from calls.connectors.services import connector_create, connector_webhook_path
 from calls.simulator import Target, simulation_run
 from console.tenancy.apikeys import api_key_create
 from console.tenancy.models import Business
@@ -33,6 +34,13 @@ class Command(BaseCommand):
             "--speed", type=float, default=1.0, help="Time factor: 2 = twice as fast, 0 = no waits."
         )
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument(
+            "--dialect",
+            choices=["events", "retell", "vapi"],
+            default="events",
+            help="events: POST /api/v1/events; retell or vapi: speak that platform's webhooks "
+            "to a connector made for the purpose (CONTRACTS §8).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         slugs = opts["slugs"] or list(DEMO_SLUGS)
@@ -47,7 +55,16 @@ class Command(BaseCommand):
             created = api_key_create(
                 business=business, name="Call simulator", scopes=["ingest", "tools"]
             )
-            targets.append(Target(name=business.name, kind=business.kind, key=created.secret))
+            connector = None
+            if opts["dialect"] != "events":
+                made = connector_create(business=business, platform=opts["dialect"])
+                webhook = opts["url"].rstrip("/") + connector_webhook_path(connector=made.connector)
+                connector = (opts["dialect"], webhook, made.secret)
+            targets.append(
+                Target(
+                    name=business.name, kind=business.kind, key=created.secret, connector=connector
+                )
+            )
         calls = None if opts["forever"] else opts["calls"]
         verbosity = opts["verbosity"]
         sent = simulation_run(
