@@ -126,7 +126,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ("self_harm", r"\b(cutting|hurting|harming|burning) (myself )?(again|myself)\b|\b(can't|cannot) keep myself safe\b|\bself[- ]harm\w*\b", STRONG),  # noqa: E501
     ("self_harm", r"\bsaving (up )?(the |my )?(tablets|pills)\b|\b(saving|stockpiling) (them|tablets|pills) up\b", STRONG),  # noqa: E501
     ("self_harm", r"\bwon't be (needing|around|here)\b|\bdoesn't matter (anymore|any more)\b|\b(tying up|sorting out) loose ends\b|\bsorted everything out\b|\b(given|giving) (away )?(the|my) (cat|dog|pets?)\b|\btired of (everything|living|it all)\b|\bthanks for trying\b|\bno point (anymore|any more|in anything)\b", HINT),  # noqa: E501
-    ("self_harm", r"\bno quiero (seguir )?vivir\b|\bquitarme la vida\b|\bmatarme\b|\bsuicid\w*\b|\bnadie me (va a )?(extra[ñn]ar|echar de menos)\w*\b|\bhacerme da[ñn]o\b|\bcortarme\b", STRONG),  # noqa: E501
+    ("self_harm", r"\bno quiero (seguir )?viv(ir|iendo)\b|\bquitarme la vida\b|\bmatarme\b|\bsuicid\w*\b|\bnadie me (va a )?(extra[ñn]ar|echar de menos)\w*\b|\bhacerme da[ñn]o\b|\bcortarme\b", STRONG),  # noqa: E501
     ("self_harm", r"\bya no (las?|los?|lo) (voy a )?necesitar\b|\bya lo tengo todo arreglado\b|\bya nada importa\b|\bestoy cansad[oa] de todo\b", HINT),  # noqa: E501
     # bleeding
     ("bleeding", r"\b(won't|will not|doesn't|does not|can't|cannot) stop bleeding\b|\bbleeding (heavily|a lot|badly|everywhere|won't stop|that won't stop)\b|\bheavy bleeding\b|\bbleeding quite heavily\b", STRONG),  # noqa: E501
