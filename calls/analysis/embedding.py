@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,7 +97,7 @@ class Prototypes:
     """Example phrasings per label, embedded once on first use; `similarity` gives, for each
     sentence, the best cosine against each label's examples."""
 
-    def __init__(self, examples: dict[str, Sequence[str]]) -> None:
+    def __init__(self, examples: Mapping[str, Sequence[str]]) -> None:
         self.labels = tuple(examples)
         self._examples = examples
         self._matrix: Vectors | None = None

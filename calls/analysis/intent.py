@@ -32,13 +32,16 @@ _RULES: dict[str, list[tuple[str, float]]] = {
         (r"\b(book|booking|schedule)\b", 2.0),
         (r"\b(make|get|set up) an? (appointment|booking)\b", 3.0),
         (r"\b(appointment|slot|opening)s? (for|on|this|next|tomorrow|today)\b", 1.5),
-        (r"\b(come in|get in|fit me in|squeeze me in|any slots|anything (today|tonight|at all))\b", 1.5),  # noqa: E501
+        (
+            r"\b(come in|get in|fit me in|squeeze me in|any slots|anything (today|tonight|at all))\b",  # noqa: E501
+            1.5,
+        ),
         (r"\b(i'd|i would|i want|i'd like|like) (to )?(book|get|have) (a|an|my)\b", 1.5),
         (r"\b(can i (see|get)|can someone (do|see))\b", 1.0),
         (r"\bnew (client|patient)\b", 1.0),
         (r"\bavailab(le|ility)\b", 0.8),
         (r"\b(cita|reservar|apúntame|apuntarme|agendar|pedir hora)\b", 2.0),
-        (r"\b(quer[ií]a|quisiera|quiero|necesito) (pedir |una |hacer )?(cita|hora|reserva)\b", 2.0),  # noqa: E501
+        (r"\b(quer[ií]a|quisiera|quiero|necesito) (pedir |una |hacer )?(cita|hora|reserva)\b", 2.0),
         (r"\b(me pueden ver|tienen (hueco|hora|disponibilidad))\b", 1.5),
     ],
     "reschedule": [
@@ -65,7 +68,7 @@ _RULES: dict[str, list[tuple[str, float]]] = {
         (r"\b(hours|parking|located|address|insurance|gift card|deposit|walk-ins)\b", 1.0),
         (r"\b(just )?(wondering|curious|a question|quick question|information|info)\b", 1.0),
         (r"\b(is that normal|do i (still )?need|how far ahead|how long does)\b", 1.5),
-        (r"\b(i'll (think about it|leave it|call back|pop in|book online|bring)|worth it)\b", 1.5),  # noqa: E501
+        (r"\b(i'll (think about it|leave it|call back|pop in|book online|bring)|worth it)\b", 1.5),
         (r"\b(cu[aá]nto (cuesta|vale|cuestan|tarda)|precio|abren|horario|hacen|tienen)\b", 2.5),
         (r"\b(lo pienso|pasar[eé]|les llamo)\b", 1.5),
     ],
@@ -77,9 +80,15 @@ _RULES: dict[str, list[tuple[str, float]]] = {
         (r"\b(refund|money back|compensation|charg(ed|ing) me twice|double charged)\b", 3.0),
         (r"\b(ruined|botched|messed up|burned|burnt|damaged|rude|worst|brassy|orange)\b", 2.5),
         (r"\b(not happy|unhappy|disappointed|upset|furious|angry|not what we discussed)\b", 2.0),
-        (r"\b(lost my booking|gave my slot|third time|for nothing|lasted a whole|i look twelve)\b", 2.5),  # noqa: E501
+        (
+            r"\b(lost my booking|gave my slot|third time|for nothing|lasted a whole|i look twelve)\b",  # noqa: E501
+            2.5,
+        ),
         (r"\b(manager|supervisor|owner|lawyer)\b", 1.0),
-        (r"\b(verg[uü]enza|queja|reclamaci[oó]n|dinero de vuelta|sin avisar|tercera vez|desastre|naranja)\b", 3.0),  # noqa: E501
+        (
+            r"\b(verg[uü]enza|queja|reclamaci[oó]n|dinero de vuelta|sin avisar|tercera vez|desastre|naranja)\b",  # noqa: E501
+            3.0,
+        ),
     ],
     "clinical": [
         (

@@ -55,7 +55,7 @@ def utterance_language(text: str) -> str:
 
 
 def language_detect(texts: Sequence[str]) -> str:
-    """"en", "es" or "mixed" for the caller's utterances."""
+    """ "en", "es" or "mixed" for the caller's utterances."""
     words = {"en": 0.0, "es": 0.0}
     for text in texts:
         count = len(text.split())

@@ -77,69 +77,259 @@ STRONG, HINT = 1.0, 0.5
 # (kind, pattern, weight). Patterns are matched case-insensitively on one sentence.
 _RULES: tuple[tuple[str, str, float], ...] = (
     # cardiac
-    ("cardiac", r"\bchest\b[^.?!]{0,40}\b(pain|pains|pressure|tight\w*|heav\w*|weight|squeez\w*|crush\w*|band|ache|aching|hurts?|burning)\b", STRONG),  # noqa: E501
-    ("cardiac", r"\b(pain|pressure|tightness|heaviness|weight|squeez\w*|crushing|band|ache)\b[^.?!]{0,30}\b(on|in|round|around|across) (my|his|her|the) chest\b", STRONG),  # noqa: E501
-    ("cardiac", r"\b(someone|something|an elephant) (is )?(sitting|standing) on (my|his|her) chest\b", STRONG),  # noqa: E501
-    ("cardiac", r"\b(having|has|had just had|think (i'm|he's|she's|i am) having) a heart attack\b", STRONG),  # noqa: E501
-    ("cardiac", r"\bheart (is )?(racing|pounding)\b[^.?!]*\b(black(ed)? out|faint\w*|pass(ed)? out|chest)\b", STRONG),  # noqa: E501
-    ("cardiac", r"\b(collapsed|unconscious|unresponsive|not responding|passed out|blacked out|keeled over)\b", STRONG),  # noqa: E501
-    ("cardiac", r"\b(se desmay[oó]|se cay[oó] al suelo|perdi[oó] el conocimiento|inconsciente|no responde)\b", STRONG),  # noqa: E501
-    ("cardiac", r"\b(dolor|presi[oó]n|opresi[oó]n|peso|ardor)\b[^.?!]{0,30}\b(en el|del) pecho\b", STRONG),  # noqa: E501
-    ("cardiac", r"\bpecho\b[^.?!]{0,30}\b(dolor|duele|apret\w*|presi[oó]n|oprim\w*|pesad\w*)\b", STRONG),  # noqa: E501
+    (
+        "cardiac",
+        r"\bchest\b[^.?!]{0,40}\b(pain|pains|pressure|tight\w*|heav\w*|weight|squeez\w*|crush\w*|band|ache|aching|hurts?|burning)\b",
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\b(pain|pressure|tightness|heaviness|weight|squeez\w*|crushing|band|ache)\b[^.?!]{0,30}\b(on|in|round|around|across) (my|his|her|the) chest\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\b(someone|something|an elephant) (is )?(sitting|standing) on (my|his|her) chest\b",
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\b(having|has|had just had|think (i'm|he's|she's|i am) having) a heart attack\b",
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\bheart (is )?(racing|pounding)\b[^.?!]*\b(black(ed)? out|faint\w*|pass(ed)? out|chest)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\b(collapsed|unconscious|unresponsive|not responding|passed out|blacked out|keeled over)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\b(se desmay[oó]|se cay[oó] al suelo|perdi[oó] el conocimiento|inconsciente|no responde)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\b(dolor|presi[oó]n|opresi[oó]n|peso|ardor)\b[^.?!]{0,30}\b(en el|del) pecho\b",
+        STRONG,
+    ),
+    (
+        "cardiac",
+        r"\bpecho\b[^.?!]{0,30}\b(dolor|duele|apret\w*|presi[oó]n|oprim\w*|pesad\w*)\b",
+        STRONG,
+    ),
     ("cardiac", r"\b(me|le) (aprieta|duele|oprime) (mucho )?el pecho\b", STRONG),
     ("cardiac", r"\b(est[aá] teniendo|tiene|tengo) un infarto\b", STRONG),
     # breathing
-    ("breathing", r"\b(can't|cannot|can not|couldn't|unable to|struggling to|hard to|trouble|difficulty) (breath\w*|catch (my|his|her) breath|get (my|his|her) breath)\b(?! without)", STRONG),  # noqa: E501
-    ("breathing", r"\b(short(ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*)\b", STRONG),  # noqa: E501
+    (
+        "breathing",
+        r"\b(can't|cannot|can not|couldn't|unable to|struggling to|hard to|trouble|difficulty) (breath\w*|catch (my|his|her) breath|get (my|his|her) breath)\b(?! without)",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "breathing",
+        r"\b(short(ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*)\b",
+        STRONG,
+    ),
     ("breathing", r"\b(not|isn't|is not|stopped) breathing\b", STRONG),
     ("breathing", r"\bwinded\b|\b(stop|stopping) halfway up\b", STRONG),
     ("breathing", r"\bcan't lie (down )?flat\b|\b(propped|sleep) up on \w+ pillows\b", HINT),
-    ("breathing", r"\b(lips|face|he|she|he's|she's) (look |looks |is |are |gone |going |turning )?(blue|grey|gray)\b|\bblue (round|around) the lips\b", STRONG),  # noqa: E501
-    ("breathing", r"\b(trouble|difficulty|can't|cannot|hard to|struggling to) swallow\w*\b|\bdrooling\b", STRONG),  # noqa: E501
-    ("breathing", r"\bonly (say |manage )?a few words\b|\binhaler\b[^.?!]*\bnot (helping|working)\b", STRONG),  # noqa: E501
-    ("breathing", r"\b(me ahogo|se ahoga|me falta el aire|le falta el aire|no puedo respirar|no puede respirar|no respira|le cuesta respirar|me cuesta respirar|dificultad para respirar|labios morados)\b", STRONG),  # noqa: E501
+    (
+        "breathing",
+        r"\b(lips|face|he|she|he's|she's) (look |looks |is |are |gone |going |turning )?(blue|grey|gray)\b|\bblue (round|around) the lips\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "breathing",
+        r"\b(trouble|difficulty|can't|cannot|hard to|struggling to) swallow\w*\b|\bdrooling\b",
+        STRONG,
+    ),
+    (
+        "breathing",
+        r"\bonly (say |manage )?a few words\b|\binhaler\b[^.?!]*\bnot (helping|working)\b",
+        STRONG,
+    ),
+    (
+        "breathing",
+        r"\b(me ahogo|se ahoga|me falta el aire|le falta el aire|no puedo respirar|no puede respirar|no respira|le cuesta respirar|me cuesta respirar|dificultad para respirar|labios morados)\b",  # noqa: E501
+        STRONG,
+    ),
     # stroke
-    ("stroke", r"\b(face|mouth)\b[^.?!]{0,25}\b(dropped|droop\w*|fallen|lopsided|sagging|crooked)\b|\bone side of (his|her|my) face\b", STRONG),  # noqa: E501
-    ("stroke", r"\bslurr\w*\b|\btalking funny\b|\b(can't|cannot) (find|get) (his|her|my|the) words\b|\bwrong words\b", STRONG),  # noqa: E501
-    ("stroke", r"\b(arm|hand|leg)\b[^.?!]{0,20}\b(flops|floppy|went weak|gone weak|is weak|won't (grip|move|lift)|can't (grip|lift|move))\b", STRONG),  # noqa: E501
-    ("stroke", r"\b(left|right|one) side\b[^.?!]{0,20}\b(numb|weak|dead)\b|\b(numb|weak)\w* (down|on) one side\b", STRONG),  # noqa: E501
-    ("stroke", r"\b(can't|cannot) see (properly )?(out of|with) one eye\b|\bsudden\w* (blind|lost (my|his|her) vision)\b", STRONG),  # noqa: E501
-    ("stroke", r"\b(cara|boca) torcida\b|\bno (puede|puedo) hablar bien\b|\bhabla (raro|mal|arrastrando)\b|\bno mueve el (brazo|lado|pie)\b|\bse le (durmi[oó]|cay[oó]) (el brazo|un lado|la cara)\b", STRONG),  # noqa: E501
+    (
+        "stroke",
+        r"\b(face|mouth)\b[^.?!]{0,25}\b(dropped|droop\w*|fallen|lopsided|sagging|crooked)\b|\bone side of (his|her|my) face\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "stroke",
+        r"\bslurr\w*\b|\btalking funny\b|\b(can't|cannot) (find|get) (his|her|my|the) words\b|\bwrong words\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "stroke",
+        r"\b(arm|hand|leg)\b[^.?!]{0,20}\b(flops|floppy|went weak|gone weak|is weak|won't (grip|move|lift)|can't (grip|lift|move))\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "stroke",
+        r"\b(left|right|one) side\b[^.?!]{0,20}\b(numb|weak|dead)\b|\b(numb|weak)\w* (down|on) one side\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "stroke",
+        r"\b(can't|cannot) see (properly )?(out of|with) one eye\b|\bsudden\w* (blind|lost (my|his|her) vision)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "stroke",
+        r"\b(cara|boca) torcida\b|\bno (puede|puedo) hablar bien\b|\bhabla (raro|mal|arrastrando)\b|\bno mueve el (brazo|lado|pie)\b|\bse le (durmi[oó]|cay[oó]) (el brazo|un lado|la cara)\b",  # noqa: E501
+        STRONG,
+    ),
     # anaphylaxis
-    ("anaphylaxis", r"\bthroat\b[^.?!]{0,20}\b(funny|tight\w*|closing|swell\w*|swollen|thick|weird|strange)\b", STRONG),  # noqa: E501
-    ("anaphylaxis", r"\b(tongue|lips?|face|eyes?)\b[^.?!]{0,20}\b(thick|swell\w*|swollen|puff\w*|balloon\w*)\b", STRONG),  # noqa: E501
-    ("anaphylaxis", r"\b(allergic reaction|anaphyla\w*|epi-?pen|hives all over|itchy and blotchy|blotchy all over)\b", STRONG),  # noqa: E501
-    ("anaphylaxis", r"\b(garganta)\b[^.?!]{0,20}\b(rara|cerrada|cierra|hinchad\w*|apretad\w*)\b|\bse me cierra la garganta\b", STRONG),  # noqa: E501
-    ("anaphylaxis", r"\b(hinchando|hinchad[oa]s?|inflamad[oa]s?)\b[^.?!]{0,20}\b(labios|cara|lengua|ojos)\b|\b(labios|cara|lengua)\b[^.?!]{0,12}\b(hinchad\w*|inflamad\w*)\b", STRONG),  # noqa: E501
-    ("anaphylaxis", r"\b(ronchas|urticaria)\b[^.?!]{0,30}\b(todo el cuerpo|por todas partes|por todo)\b|\breacci[oó]n al[eé]rgica\b", STRONG),  # noqa: E501
+    (
+        "anaphylaxis",
+        r"\bthroat\b[^.?!]{0,20}\b(funny|tight\w*|closing|swell\w*|swollen|thick|weird|strange)\b",
+        STRONG,
+    ),
+    (
+        "anaphylaxis",
+        r"\b(tongue|lips?|face|eyes?)\b[^.?!]{0,20}\b(thick|swell\w*|swollen|puff\w*|balloon\w*)\b",
+        STRONG,
+    ),
+    (
+        "anaphylaxis",
+        r"\b(allergic reaction|anaphyla\w*|epi-?pen|hives all over|itchy and blotchy|blotchy all over)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "anaphylaxis",
+        r"\b(garganta)\b[^.?!]{0,20}\b(rara|cerrada|cierra|hinchad\w*|apretad\w*)\b|\bse me cierra la garganta\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "anaphylaxis",
+        r"\b(hinchando|hinchad[oa]s?|inflamad[oa]s?)\b[^.?!]{0,20}\b(labios|cara|lengua|ojos)\b|\b(labios|cara|lengua)\b[^.?!]{0,12}\b(hinchad\w*|inflamad\w*)\b",
+        STRONG,
+    ),
+    (
+        "anaphylaxis",
+        r"\b(ronchas|urticaria)\b[^.?!]{0,30}\b(todo el cuerpo|por todas partes|por todo)\b|\breacci[oó]n al[eé]rgica\b",  # noqa: E501
+        STRONG,
+    ),
     # poisoning / overdose
     ("poisoning", r"\boverdos\w*\b|\bpoison\w*\b", STRONG),
-    ("poisoning", r"\b(swallowed|ate|eaten|took|taken|drank|drunk|had)\b[^.?!]{0,30}\b(pills|tablets|capsules|medicine|medication|bleach|detergent|cleaner|antifreeze|pods?)\b", STRONG),  # noqa: E501
-    ("poisoning", r"\b(a|the|my|her|his) (whole|entire) (box|bottle|packet|pack|strip) of\b|\btoo many (pills|tablets)\b", STRONG),  # noqa: E501
-    ("poisoning", r"\b(drank|swallowed) something from under the sink\b|\bbottle says bleach\b|\bgot into (my|the|her|his) (pills|tablets|medicine|handbag|purse)\b", STRONG),  # noqa: E501
-    ("poisoning", r"\b(took|taken|had|injected) (my |his |her )?insulin twice\b|\bdouble dose\b|\bdoble dosis\b", STRONG),  # noqa: E501
-    ("poisoning", r"\b(se|me) (tom[oó]|trag[oó]|bebi[oó]|comi[oó])\b[^.?!]{0,30}\b(pastillas|p[ií]ldoras|medicina|medicamentos|lej[ií]a|cloro|detergente|veneno)\b", STRONG),  # noqa: E501
+    (
+        "poisoning",
+        r"\b(swallowed|ate|eaten|took|taken|drank|drunk|had)\b[^.?!]{0,30}\b(pills|tablets|capsules|medicine|medication|bleach|detergent|cleaner|antifreeze|pods?)\b",
+        STRONG,
+    ),
+    (
+        "poisoning",
+        r"\b(a|the|my|her|his) (whole|entire) (box|bottle|packet|pack|strip) of\b|\btoo many (pills|tablets)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "poisoning",
+        r"\b(drank|swallowed) something from under the sink\b|\bbottle says bleach\b|\bgot into (my|the|her|his) (pills|tablets|medicine|handbag|purse)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "poisoning",
+        r"\b(took|taken|had|injected) (my |his |her )?insulin twice\b|\bdouble dose\b|\bdoble dosis\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "poisoning",
+        r"\b(se|me) (tom[oó]|trag[oó]|bebi[oó]|comi[oó])\b[^.?!]{0,30}\b(pastillas|p[ií]ldoras|medicina|medicamentos|lej[ií]a|cloro|detergente|veneno)\b",  # noqa: E501
+        STRONG,
+    ),
     ("poisoning", r"\bsobredosis\b|\bintoxica\w*\b|\benvenen\w*\b", STRONG),
     # self-harm
-    ("self_harm", r"\b(kill(ing)? myself|end(ing)? (my life|it all)|take my (own )?life|suicid\w*)\b", STRONG),  # noqa: E501
-    ("self_harm", r"\b(don't|do not) want to (live|be here|be alive|go on|wake up)\b|\bbetter off without me\b|\b(nobody|no one|no-one) (will|would) (miss|notice) me\b", STRONG),  # noqa: E501
-    ("self_harm", r"\b(cutting|hurting|harming|burning) (myself )?(again|myself)\b|\b(can't|cannot) keep myself safe\b|\bself[- ]harm\w*\b", STRONG),  # noqa: E501
-    ("self_harm", r"\bsaving (up )?(the |my )?(tablets|pills)\b|\b(saving|stockpiling) (them|tablets|pills) up\b", STRONG),  # noqa: E501
-    ("self_harm", r"\bwon't be (needing|around|here)\b|\bdoesn't matter (anymore|any more)\b|\b(tying up|sorting out) loose ends\b|\bsorted everything out\b|\b(given|giving) (away )?(the|my) (cat|dog|pets?)\b|\btired of (everything|living|it all)\b|\bthanks for trying\b|\bno point (anymore|any more|in anything)\b", HINT),  # noqa: E501
-    ("self_harm", r"\bno quiero (seguir )?viv(ir|iendo)\b|\bquitarme la vida\b|\bmatarme\b|\bsuicid\w*\b|\bnadie me (va a )?(extra[ñn]ar|echar de menos)\w*\b|\bhacerme da[ñn]o\b|\bcortarme\b", STRONG),  # noqa: E501
-    ("self_harm", r"\bya no (las?|los?|lo) (voy a )?necesitar\b|\bya lo tengo todo arreglado\b|\bya nada importa\b|\bestoy cansad[oa] de todo\b", HINT),  # noqa: E501
+    (
+        "self_harm",
+        r"\b(kill(ing)? myself|end(ing)? (my life|it all)|take my (own )?life|suicid\w*)\b",
+        STRONG,
+    ),
+    (
+        "self_harm",
+        r"\b(don't|do not) want to (live|be here|be alive|go on|wake up)\b|\bbetter off without me\b|\b(nobody|no one|no-one) (will|would) (miss|notice) me\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "self_harm",
+        r"\b(cutting|hurting|harming|burning) (myself )?(again|myself)\b|\b(can't|cannot) keep myself safe\b|\bself[- ]harm\w*\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "self_harm",
+        r"\bsaving (up )?(the |my )?(tablets|pills)\b|\b(saving|stockpiling) (them|tablets|pills) up\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "self_harm",
+        r"\bwon't be (needing|around|here)\b|\bdoesn't matter (anymore|any more)\b|\b(tying up|sorting out) loose ends\b|\bsorted everything out\b|\b(given|giving) (away )?(the|my) (cat|dog|pets?)\b|\btired of (everything|living|it all)\b|\bthanks for trying\b|\bno point (anymore|any more|in anything)\b",  # noqa: E501
+        HINT,
+    ),
+    (
+        "self_harm",
+        r"\bno quiero (seguir )?viv(ir|iendo)\b|\bquitarme la vida\b|\bmatarme\b|\bsuicid\w*\b|\bnadie me (va a )?(extra[ñn]ar|echar de menos)\w*\b|\bhacerme da[ñn]o\b|\bcortarme\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "self_harm",
+        r"\bya no (las?|los?|lo) (voy a )?necesitar\b|\bya lo tengo todo arreglado\b|\bya nada importa\b|\bestoy cansad[oa] de todo\b",  # noqa: E501
+        HINT,
+    ),
     # bleeding
-    ("bleeding", r"\b(won't|will not|doesn't|does not|can't|cannot) stop bleeding\b|\bbleeding (heavily|a lot|badly|everywhere|won't stop|that won't stop)\b|\bheavy bleeding\b|\bbleeding quite heavily\b", STRONG),  # noqa: E501
-    ("bleeding", r"\bsoaked (through|right through)\b|\b(pulsing|spurting|pouring|gushing) (out)?\b|\bblood everywhere\b", STRONG),  # noqa: E501
-    ("bleeding", r"\b(vomit\w*|throwing up|coughing up|coughed up|sick) (up )?(blood|coffee[- ]ground\w*)\b|\bcoffee[- ]ground\w*\b|\bblack (poo|stool|stools|tarry)\b|\bbright red and (there are )?clots\b", STRONG),  # noqa: E501
-    ("bleeding", r"\bno (para|deja) de sangrar\b|\bsangr\w* (mucho|much[ií]simo|a chorros)\b|\bempap\w*\b|\b(vomitando|vomita) sangre\b|\bsangrado abundante\b|\bhemorragia\b", STRONG),  # noqa: E501
+    (
+        "bleeding",
+        r"\b(won't|will not|doesn't|does not|can't|cannot) stop bleeding\b|\bbleeding (heavily|a lot|badly|everywhere|won't stop|that won't stop)\b|\bheavy bleeding\b|\bbleeding quite heavily\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "bleeding",
+        r"\bsoaked (through|right through)\b|\b(pulsing|spurting|pouring|gushing) (out)?\b|\bblood everywhere\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "bleeding",
+        r"\b(vomit\w*|throwing up|coughing up|coughed up|sick) (up )?(blood|coffee[- ]ground\w*)\b|\bcoffee[- ]ground\w*\b|\bblack (poo|stool|stools|tarry)\b|\bbright red and (there are )?clots\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "bleeding",
+        r"\bno (para|deja) de sangrar\b|\bsangr\w* (mucho|much[ií]simo|a chorros)\b|\bempap\w*\b|\b(vomitando|vomita) sangre\b|\bsangrado abundante\b|\bhemorragia\b",  # noqa: E501
+        STRONG,
+    ),
     # a child in danger
-    ("child_danger", r"\b(baby|newborn|infant|toddler|little one)\b[^.?!]{0,40}\b(floppy|limp|won't wake|not waking|unresponsive|not responding|blue|fitting|seizure)\b", STRONG),  # noqa: E501
-    ("child_danger", r"\bwon't wake up properly\b|\b(went|gone|was) under (the water )?for\b|\bdrown\w*\b|\bnear[- ]drowning\b", STRONG),  # noqa: E501
-    ("child_danger", r"\b(child|kid|son|daughter|baby|boy|girl|\w+-year-old)\b[^.?!]{0,50}\b(locked in|left in|stuck in) the car\b|\b(locked|left) (my|the) \w+(-year-old)? (in|inside) the car\b|\bin the car\b[^.?!]{0,40}\b(boiling|so hot|baking)\b", STRONG),  # noqa: E501
-    ("child_danger", r"\b(se meti[oó] a la piscina|se est[aá] ahogando|se ahog[oó]|no despierta|no reacciona|est[aá] morad[oa])\b", STRONG),  # noqa: E501
+    (
+        "child_danger",
+        r"\b(baby|newborn|infant|toddler|little one)\b[^.?!]{0,40}\b(floppy|limp|won't wake|not waking|unresponsive|not responding|blue|fitting|seizure)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "child_danger",
+        r"\bwon't wake up properly\b|\b(went|gone|was) under (the water )?for\b|\bdrown\w*\b|\bnear[- ]drowning\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "child_danger",
+        r"\b(child|kid|son|daughter|baby|boy|girl|\w+-year-old)\b[^.?!]{0,50}\b(locked in|left in|stuck in) the car\b|\b(locked|left) (my|the) \w+(-year-old)? (in|inside) the car\b|\bin the car\b[^.?!]{0,40}\b(boiling|so hot|baking)\b",  # noqa: E501
+        STRONG,
+    ),
+    (
+        "child_danger",
+        r"\b(se meti[oó] a la piscina|se est[aá] ahogando|se ahog[oó]|no despierta|no reacciona|est[aá] morad[oa])\b",  # noqa: E501
+        STRONG,
+    ),
 )
-_COMPILED = tuple((kind, re.compile(pattern, re.IGNORECASE), weight) for kind, pattern, weight in _RULES)  # noqa: E501
+_COMPILED = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE), weight) for kind, pattern, weight in _RULES
+)
 
 # A negator just before the sign, in the same clause: "no chest pain", "not short of
 # breath", "ni me falta el aire", "without any bleeding".
@@ -153,7 +343,7 @@ NEGATION_WORDS = 4
 _HISTORY = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|many|several|some) "
     r"(years?|months?|weeks?) ago\b|\blast (year|month)\b|\bhace (\d+ |muchos |unos |varios )?"
-    r"(años|meses|semanas)\b|\b(have|has|had) (completely |all )?(gone (away|now|since)|cleared|settled)\b|"
+    r"(años|meses|semanas)\b|\b(have|has|had) (completely |all )?(gone (away|now|since)|cleared|settled)\b|"  # noqa: E501
     r"\b(completely|all) gone\b|"
     r"\b(went|gone) away\b|\byears? back\b|\bdesaparec\w*\b|\bback in \d{4}\b",
     re.IGNORECASE,
@@ -395,7 +585,7 @@ def _shorten(text: str) -> str:
 
 
 def red_flags_reason(flags: Sequence[RedFlag]) -> str:
-    """"red flag: chest pain or pressure (possible heart attack) — "a weight on my chest"" """
+    """ "red flag: chest pain or pressure (possible heart attack) — "a weight on my chest"" """
     if not flags:
         return ""
     first = flags[0]

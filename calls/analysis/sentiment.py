@@ -57,7 +57,7 @@ _GRIEVANCE = re.compile(
     r"\b(third|fourth|another) time\b|\b(lost|forgot|cancelled|moved|messed up)\b[^.?!]*\bagain\b|"
     r"\blost my\b|\bon hold\b|\bfor nothing\b|"
     r"\bcharg\w* me twice\b|\bwhole (two|an) hours?\b|\bobviously\b|\bso much free time\b|"
-    r"\bgave my slot\b|\bvoicemail robot\b|\b(forty|fifty|\d+) minutes\b|\btaking time off\b|\bjust (great|perfect)\b|"
+    r"\bgave my slot\b|\bvoicemail robot\b|\b(forty|fifty|\d+) minutes\b|\btaking time off\b|\bjust (great|perfect)\b|"  # noqa: E501
     r"\bcut three inches\b|\bsin avisar\b|\btercera vez\b|\botra vez\b|\bde verdad\b",
     re.IGNORECASE,
 )

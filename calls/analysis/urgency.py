@@ -24,7 +24,7 @@ _HIGH = re.compile(
 )
 _LOW = re.compile(
     r"\b(no rush|no hurry|whenever|sometime|some time|next month|in a few weeks|just wondering|"
-    r"just curious|not urgent|flexible|just checking|sin prisa|cuando (sea|puedan)|no es urgente)\b",
+    r"just curious|not urgent|flexible|just checking|sin prisa|cuando (sea|puedan)|no es urgente)\b",  # noqa: E501
     re.IGNORECASE,
 )
 

@@ -45,11 +45,7 @@ def test_the_loader_reads_every_yaml_file_in_the_eval_folder() -> None:
 
 
 def test_every_kind_of_red_flag_is_in_the_labelled_set_in_both_languages() -> None:
-    seen = {
-        (e.labels["red_flag"], e.language)
-        for e in examples_load()
-        if e.labels.get("red_flag")
-    }
+    seen = {(e.labels["red_flag"], e.language) for e in examples_load() if e.labels.get("red_flag")}
     assert {kind for kind, _ in seen} == set(KINDS)
     assert {kind for kind, language in seen if language != "en"} == set(KINDS)
 

@@ -68,7 +68,9 @@ def test_two_hints_of_self_harm_while_cancelling_raise_it_and_one_does_not() -> 
 
 def test_a_red_flag_says_its_kind_evidence_and_language() -> None:
     (flag,) = red_flags_find(["Hello.", "Me corté y no para de sangrar."])
-    assert flag == RedFlag(kind="bleeding", evidence="Me corté y no para de sangrar.", language="es")
+    assert flag == RedFlag(
+        kind="bleeding", evidence="Me corté y no para de sangrar.", language="es"
+    )
     assert flag.kind in KINDS
     with pytest.raises(dataclasses.FrozenInstanceError):
         flag.kind = "cardiac"  # type: ignore[misc]
@@ -88,7 +90,10 @@ def test_no_words_no_flags() -> None:
 BOOKED_HEART_ATTACK = CallInput(
     lines=(
         Line("agent", "Oakwood Clinic, how can I help?"),
-        Line("caller", "Can I see a doctor this week? There's a weight on my chest going into my jaw."),
+        Line(
+            "caller",
+            "Can I see a doctor this week? There's a weight on my chest going into my jaw.",
+        ),
         Line("agent", "I have Thursday at 10."),
         Line("caller", "Thursday's fine, thanks so much, that's lovely."),
     ),
@@ -119,7 +124,10 @@ def test_a_booking_never_outweighs_a_red_flag() -> None:
 def test_the_evidence_in_the_reason_is_redacted() -> None:
     call = CallInput(
         lines=(
-            Line("caller", "Hi, my name is Maria Lopez and my husband collapsed, he's not responding."),
+            Line(
+                "caller",
+                "Hi, my name is Maria Lopez and my husband collapsed, he's not responding.",
+            ),
         ),
         business_kind="clinic",
     )
