@@ -111,7 +111,10 @@ class Report:
 
     def group_lines(self) -> list[str]:
         out: list[str] = []
-        for group, scores in self.groups.items():
+        order = ("salon", "clinic", "en", "es", "mixed")
+        groups = sorted(self.groups, key=lambda g: (order.index(g) if g in order else 99, g))
+        for group in groups:
+            scores = self.groups[group]
             cells = [
                 f"{name} {score.accuracy:4.0%}" for name, score in scores.items() if score.total
             ]
@@ -159,7 +162,7 @@ class Report:
         return out
 
 
-CATEGORICAL = ("intent", "sentiment", "urgency")
+CATEGORICAL = ("intent", "sentiment", "urgency", "language")
 FLAGS = ("escalate", "booked")
 
 
@@ -249,6 +252,7 @@ def evaluate(examples: Iterable[Example]) -> Report:
             "caller_name",
             "callback_number",
             "reason_service",
+            "language",
         )
     }
     report = Report(examples=0, fields=fields)
@@ -318,6 +322,7 @@ def _score_fields(f: dict[str, FieldScore], example: Example, result: AnalysisRe
         "booked": result.booked,
         "caller_name": result.slots.caller_name.lower(),
         "callback_number": result.slots.callback_number,
+        "language": result.language,
     }
     for name, value in predicted.items():
         if name in labels and labels[name] is not None:
