@@ -24,6 +24,10 @@ import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
 
+# Before anything imports huggingface_hub: it reads these once, at import.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
 CACHE_SIZE = 4096
 THREADS = 1
 DIMENSIONS = 384
