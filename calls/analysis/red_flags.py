@@ -158,6 +158,13 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         r"\b(me ahogo|se ahoga|me falta el aire|le falta el aire|no puedo respirar|no puede respirar|no respira|le cuesta respirar|me cuesta respirar|dificultad para respirar|labios morados)\b",  # noqa: E501
         STRONG,
     ),
+    # A swollen jaw or neck with trouble swallowing: the airway may close (two hints).
+    ("breathing", r"\b(with|some|pain|problems?) (with |when |on )?swallowing\b", HINT),
+    (
+        "breathing",
+        r"\b(jaw|neck|tongue|mouth)\b[^.?!]{0,20}\b(swollen|swelling|swelled|puffed)\b|\bswollen (jaw|neck|tongue)\b",  # noqa: E501
+        HINT,
+    ),
     # stroke
     (
         "stroke",

@@ -23,7 +23,7 @@ print(vectors.shape)
 
 
 def test_the_model_loads_and_encodes_with_the_network_refused() -> None:
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-c", OFFLINE_LOAD],
         cwd=ROOT,
         capture_output=True,

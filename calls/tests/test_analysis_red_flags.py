@@ -153,3 +153,24 @@ def test_it_runs_per_live_segment_in_well_under_the_budget() -> None:
         timings.append(time.perf_counter() - start)
     # 50 ms is the target on a warm model (bench/analysis.py); shared CI cores get slack.
     assert max(timings) < 0.5
+
+
+def test_the_demo_caller_with_a_swollen_jaw_who_struggles_to_swallow_is_an_emergency() -> None:
+    call = CallInput(
+        lines=(
+            Line(
+                "caller",
+                "I had a tooth out on Monday and now my jaw is really swollen and I've got a fever.",  # noqa: E501
+            ),
+            Line("agent", "Are you having any trouble breathing or swallowing?"),
+            Line("caller", "A bit with swallowing, yes. It's getting worse since this morning."),
+            Line("agent", "I'm connecting you to a nurse now."),
+            Line("caller", "Okay, thank you. Please hurry."),
+        ),
+        business_kind="clinic",
+        end_reason="transferred",
+    )
+    result = analysis_run(call)
+    assert (result.slots.urgency, result.escalation.escalate) == ("emergency", True)
+    assert result.sentiment.label != "positive"
+    assert kinds("My jaw is swollen after the extraction.") == []
