@@ -32,12 +32,14 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy console bookings calls
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy console bookings calls
+	$(VENV)/bin/lint-imports --no-cache
 
 # Production processes (see README): the ASGI server, a Celery worker and beat.
 worker: $(VENV)/.installed

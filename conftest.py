@@ -20,9 +20,9 @@ from django.db import connection, connections
 from django.test import Client
 from rest_framework.test import APIClient
 
-from console.apikeys import api_key_create
-from console.models import Business, Role, User
-from console.services import business_create, membership_add, user_create
+from console.tenancy.apikeys import api_key_create
+from console.tenancy.models import Business, Role, User
+from console.tenancy.services import business_create, membership_add, user_create
 
 PASSWORD = "correct-horse-battery-staple"
 ROOT = Path(__file__).resolve().parent

@@ -61,12 +61,12 @@ def main() -> int:
     from django.db import connection
     from rest_framework.test import APIClient
 
-    from bookings.catalog import HoursInterval, service_create, staff_create
+    from bookings.catalog.services import HoursInterval, service_create, staff_create
     from bookings.models import Appointment
     from bookings.services import BookingError, CustomerDetails, appointment_book
-    from console.apikeys import api_key_create
-    from console.models import Business
-    from console.services import business_create, user_create
+    from console.tenancy.apikeys import api_key_create
+    from console.tenancy.models import Business
+    from console.tenancy.services import business_create, user_create
 
     if not settings.USING_POSTGRES:
         print("warning: not on PostgreSQL; the targets are for PostgreSQL")

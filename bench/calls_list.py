@@ -167,12 +167,12 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from calls.forms_review import CallFilterForm
     from calls.models import Call
-    from calls.pagination import ReviewListPaginator
-    from calls.selectors_review import calls_list
-    from console.models import Business, User
-    from console.services import business_create, user_create
+    from calls.review.forms import CallFilterForm
+    from calls.review.pagination import ReviewListPaginator
+    from calls.review.selectors import calls_list
+    from console.tenancy.models import Business, User
+    from console.tenancy.services import business_create, user_create
 
     if not settings.USING_POSTGRES:
         print("Run it on PostgreSQL: set DATABASE_URL.")

@@ -42,9 +42,9 @@ def _setup() -> tuple[str, str, str]:
     from django.core.management import call_command
     from django.test import Client
 
-    from console.apikeys import api_key_create
-    from console.models import Business, Role, User
-    from console.services import business_create, membership_add, user_create
+    from console.tenancy.apikeys import api_key_create
+    from console.tenancy.models import Business, Role, User
+    from console.tenancy.services import business_create, membership_add, user_create
 
     if not settings.USING_POSTGRES or not settings.REDIS_URL:
         print("warning: not on PostgreSQL + Redis; the targets are for that setup")

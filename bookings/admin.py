@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from bookings.models import OutboxMessage
-from console.admin import ReadOnlyAdmin
+from console.tenancy.admin import ReadOnlyAdmin
 
 
 @admin.register(OutboxMessage)

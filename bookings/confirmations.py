@@ -7,7 +7,7 @@ from django.db import transaction
 from bookings import notifications
 from bookings.models import Appointment, AppointmentChange, OutboxMessage
 from bookings.services import InvalidTransition, appointment_changed_on_commit
-from console.models import User
+from console.tenancy.models import User
 
 
 def appointment_confirmation_resend(

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings.customer_links import customer_token_read
 from bookings.days import day_parse
 from bookings.models import Appointment
-from bookings.notifications import customer_token_read
 from bookings.selectors import availability_list
 from bookings.services import BookingError, appointment_cancel, appointment_reschedule
-from console.phones import phone_mask
+from console.privacy.phones import phone_mask
 
 SOURCE = Appointment.Source.CUSTOMER
 
@@ -63,6 +64,7 @@ def _render(
     *,
     error: str = "",
     status: int = 200,
+    confirm_cancel: bool = False,
 ) -> HttpResponse:
     business = appointment.business
     tz = business.tz
@@ -103,6 +105,7 @@ def _render(
             "slots": slots,
             "searched": bool(request.GET.get("date")),
             "error": error,
+            "confirm_cancel": confirm_cancel,
         },
         status=status,
     )
@@ -110,13 +113,25 @@ def _render(
 
 @require_POST
 def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Two steps: the first press asks (one stray tap cancels nothing), the second, with
+    `confirm`, cancels and says so."""
     appointment = _appointment(token)
+    if request.POST.get("confirm") != "yes":
+        changeable, closed_reason = _changeable(appointment)
+        if not changeable:
+            message = closed_reason or "This appointment can no longer be cancelled online."
+            return _render(request, token, appointment, error=message, status=409)
+        return _render(request, token, appointment, confirm_cancel=True)
     try:
         appointment_cancel(
             appointment=appointment, reason="Cancelled by the customer", source=SOURCE
         )
     except BookingError as exc:
         return _render(request, token, appointment, error=exc.message, status=409)
+    messages.success(
+        request,
+        f"Your appointment {appointment.reference} is cancelled. We have sent you a confirmation.",
+    )
     return redirect("booking_customer", token=token)
 
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from console.encryption import EncryptedTextField
-from console.models import Business
+from console.privacy.encryption import EncryptedTextField
+from console.tenancy.models import Business
 
 # The PostgreSQL exclusion constraint (migration 0001) that refuses overlapping
 # appointments of one staff member, buffer included. services.py recognises it by name.

@@ -14,7 +14,7 @@ from datetime import date
 from django.db import connection
 
 from bookings.models import ReferenceCounter
-from console.models import Business
+from console.tenancy.models import Business
 
 _NEXT_SQL = """
 INSERT INTO {table} (business_id, day, last_number) VALUES (%s, %s, 1)

@@ -26,9 +26,9 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.references import reference_normalize
-from console.encryption import blind_index
-from console.models import Business
-from console.phones import phone_to_e164_or_none
+from console.privacy.encryption import blind_index
+from console.privacy.phones import phone_to_e164_or_none
+from console.tenancy.models import Business
 
 
 @dataclass(frozen=True)

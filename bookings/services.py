@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,9 +32,11 @@ from bookings.models import (
 )
 from bookings.references import reference_allocate
 from bookings.selectors import Slot, business_rules, slots_nearest, staff_calendars
-from console.encryption import blind_index
-from console.models import ApiKey, Business, User
-from console.phones import InvalidPhoneNumber, phone_to_e164
+from console.privacy.encryption import blind_index
+from console.privacy.phones import InvalidPhoneNumber, phone_to_e164
+from console.tenancy.models import ApiKey, Business, User
+
+NOTES_MAX = 2000  # an appointment's notes (bookings.forms and both APIs cap them the same)
 
 # --- Errors ---------------------------------------------------------------------------
 
@@ -93,8 +96,10 @@ def _actor_label(by: User | None, api_key: ApiKey | None, source: str) -> str:
 
 
 def customer_upsert(*, business: Business, details: CustomerDetails) -> Customer:
-    """The business's customer with this phone (any format), created or updated.
+    """The business's customer with this phone (any format), or a new one.
 
+    A customer on file keeps their name: a booking never renames them (the desk is asked
+    first, bookings.views.book); an email is only filled in where none was known.
     Raises BookingError(field "customer.phone") for a number that cannot be one.
     """
     try:
@@ -108,15 +113,9 @@ def customer_upsert(*, business: Business, details: CustomerDetails) -> Customer
     for _attempt in range(2):
         customer = Customer.objects.filter(business=business, phone_index=index).first()
         if customer is not None:
-            changed = []
-            if name and customer.name != name:
-                customer.name = name[:150]
-                changed.append("name")
-            if details.email and customer.email != details.email:
+            if details.email and not customer.email:
                 customer.email = details.email
-                changed.append("email")
-            if changed:
-                customer.save(update_fields=changed)
+                customer.save(update_fields=["email"])
             return customer
         try:
             with transaction.atomic():
@@ -226,15 +225,10 @@ def _history(
 # --- The on-commit hook ------------------------------------------------------------------
 
 
-def _book_live_broadcast(appointment_id: int, action: str) -> None:
-    from bookings.live import appointment_changed_broadcast  # the pages' partials, lazily
-
-    appointment_changed_broadcast(appointment_id, action)
-
-
 # Functions called after a booking, move, cancel or status change commits, with
-# (appointment_id, action): the live appointment book's broadcast.
-on_appointment_changed: list[Callable[[int, str], None]] = [_book_live_broadcast]
+# (appointment_id, action). The appointment book's pages sit above this module and add their
+# live broadcast when the app is ready (BookingsConfig.ready): services never import pages.
+on_appointment_changed: list[Callable[[int, str], None]] = []
 
 
 def appointment_changed_on_commit(*, appointment: Appointment, action: str) -> None:
@@ -278,6 +272,8 @@ def appointment_book(
     """
     now = now or timezone.now()
     start = _aware(start).replace(microsecond=0)
+    if len(notes) > NOTES_MAX:
+        raise BookingError(f"Notes can be at most {NOTES_MAX} characters.", field_name="notes")
     if service.business_id != business.pk:
         raise BookingError("No such service.", field_name="service")
     if not service.active:
@@ -560,6 +556,24 @@ TRANSITIONS: dict[str, set[str]] = {
     Appointment.Status.ARRIVED: {Appointment.Status.COMPLETED},
 }
 
+# A client may walk in a little early; nobody is a no-show, or done, before the start.
+ARRIVAL_EARLIEST = timedelta(minutes=30)
+
+
+def status_allowed(*, appointment: Appointment, status: str, now: datetime) -> bool:
+    """May `appointment` go to `status` at `now`: in the order of life, and in time."""
+    if status not in TRANSITIONS.get(appointment.status, set()):
+        return False
+    if status == Appointment.Status.ARRIVED:
+        return now >= appointment.start - ARRIVAL_EARLIEST
+    if status in (Appointment.Status.NO_SHOW, Appointment.Status.COMPLETED):
+        return now >= appointment.start
+    return True
+
+
+def _status_label(status: str) -> str:
+    return str(dict(Appointment.Status.choices).get(status, status)).lower()
+
 
 def appointment_status_set(
     *,
@@ -568,17 +582,24 @@ def appointment_status_set(
     by: User | None = None,
     api_key: ApiKey | None = None,
     source: str = Appointment.Source.CONSOLE,
+    now: datetime | None = None,
 ) -> Appointment:
-    """confirmed / arrived / completed / no_show, in that order of life. Setting the status
-    it already has changes nothing; anything else out of order raises InvalidTransition."""
+    """confirmed / arrived / completed / no_show, in that order of life, and not before it
+    can be true (arrived from ARRIVAL_EARLIEST before the start, no-show and completed from
+    the start). Setting the status it already has changes nothing; anything else raises
+    InvalidTransition."""
+    now = now or timezone.now()
     with transaction.atomic():
         current = _locked(appointment)
         if current.status == status:
             return current
         if status not in TRANSITIONS.get(current.status, set()):
             raise InvalidTransition(
-                f"Cannot go from {current.get_status_display().lower()} to "
-                f"{dict(Appointment.Status.choices).get(status, status).lower()}."
+                f"Cannot go from {current.get_status_display().lower()} to {_status_label(status)}."
+            )
+        if not status_allowed(appointment=current, status=status, now=now):
+            raise InvalidTransition(
+                f"It cannot be marked {_status_label(status)} before it has started."
             )
         before = _snapshot(current)
         current.status = status
@@ -593,4 +614,82 @@ def appointment_status_set(
             source=source,
         )
         appointment_changed_on_commit(appointment=current, action="status")
+    return current
+
+
+def status_undo_window() -> timedelta:
+    return timedelta(minutes=settings.STATUS_UNDO_MINUTES)
+
+
+def status_change_undoable(
+    *, appointment: Appointment, now: datetime | None = None
+) -> AppointmentChange | None:
+    """The status change the desk may still take back: the appointment's last change, a
+    status change made less than STATUS_UNDO_MINUTES ago, whose result still stands."""
+    now = now or timezone.now()
+    last = appointment.changes.order_by("-created_at", "-id").first()
+    if last is None or last.action != "status":
+        return None
+    if now - last.created_at > status_undo_window():
+        return None
+    if (last.after or {}).get("status") != appointment.status:
+        return None
+    return last
+
+
+def appointment_status_undo(
+    *,
+    appointment: Appointment,
+    by: User | None = None,
+    source: str = Appointment.Source.CONSOLE,
+    now: datetime | None = None,
+) -> Appointment:
+    """Take back the last status change (a wrong tap on no-show), within the undo window.
+    The undo is itself a line of the history. Raises InvalidTransition when there is none to
+    take back, or SlotUnavailable when the time freed by a no-show has been booked since."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            current = _locked(appointment)
+            change = status_change_undoable(appointment=current, now=now)
+            if change is None:
+                raise InvalidTransition("There is no status change to undo any more.")
+            previous = str((change.before or {}).get("status", ""))
+            if previous not in Appointment.Status.values:
+                raise InvalidTransition("There is no status change to undo any more.")
+            if previous in Appointment.HOLDING and current.status not in Appointment.HOLDING:
+                clash = (
+                    Appointment.objects.filter(
+                        business_id=current.business_id,
+                        staff_id=current.staff_id,
+                        status__in=Appointment.HOLDING,
+                        start__lt=current.blocks_until,
+                        blocks_until__gt=current.start,
+                    )
+                    .exclude(pk=current.pk)
+                    .exists()
+                )
+                if clash:
+                    raise SlotUnavailable(
+                        "That time has been booked since; it cannot be undone.", alternatives=[]
+                    )
+            before = _snapshot(current)
+            current.status = previous
+            current.save(update_fields=["status", "updated_at"])
+            _history(
+                appointment=current,
+                action="status_undone",
+                before=before,
+                after=_snapshot(current),
+                by=by,
+                api_key=None,
+                source=source,
+            )
+            appointment_changed_on_commit(appointment=current, action="status")
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            raise SlotUnavailable(
+                "That time has been booked since; it cannot be undone.", alternatives=[]
+            ) from exc
+        raise
     return current

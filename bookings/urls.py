@@ -1,7 +1,9 @@
 from django.urls import path
 
 from bookings import customer_page
-from bookings.views import book, panel, search, settings_pages
+from bookings.book import day as book
+from bookings.book import panel, search
+from bookings.catalog import views as settings_pages
 
 urlpatterns = [
     path("b/<str:token>/", customer_page.booking_page, name="booking_customer"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("book/a/<int:pk>/move/", panel.move, name="book_move"),
     path("book/a/<int:pk>/cancel/", panel.cancel, name="book_cancel"),
     path("book/a/<int:pk>/status/", panel.status, name="book_status"),
+    path("book/a/<int:pk>/status/undo/", panel.status_undo, name="book_status_undo"),
     path("book/a/<int:pk>/resend/", panel.resend, name="book_resend"),
     # Settings of the book
     path("settings/services/", settings_pages.services_list, name="settings_services"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from calls.api import EventsView
-from calls.api_read import CallDetailView, CallsView
+from calls.review.api import CallDetailView, CallsView
 
 urlpatterns = [
     path("events", EventsView.as_view(), name="api_events"),

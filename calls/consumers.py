@@ -9,8 +9,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from calls.events import CallFragments, CallsChanged, business_group
 from calls.live import transcript_fragment_from_states
 from calls.models import Call
-from console.live_access import MemberSocketMixin, socket_access
-from console.tenancy import Access
+from console.tenancy.access import Access
+from console.tenancy.sockets import MemberSocketMixin, socket_access
 
 # Closing before accept answers the handshake with 403.
 

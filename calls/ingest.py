@@ -17,11 +17,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from calls import hooks, live
+from calls.alerts.services import call_alerts_detect  # live alerts
 from calls.models import Call, CallEvent, ToolInvocation, TranscriptSegment, TurnMetric
 from calls.validation import Event
-from console.encryption import blind_index
-from console.models import Business
-from console.phones import phone_mask
+from console.privacy.encryption import blind_index
+from console.privacy.phones import phone_mask
+from console.tenancy.models import Business
 
 RETRIES = 3
 
@@ -103,6 +104,7 @@ def tool_invocation_record(
                 _touch(change.call, when)
                 change.call.save()
                 transaction.on_commit(partial(live.calls_broadcast, changes=[change]), robust=True)
+                call_alerts_detect(business=business, changes=[change])  # live alerts
             return
         except IntegrityError:
             if attempt == RETRIES - 1:
@@ -206,6 +208,8 @@ def _ingest_once(*, business: Business, events: list[Event]) -> IngestResult:
 
         ended = [c.call.pk for c in changes.values() if c.ended_now]
         transaction.on_commit(lambda: live.calls_broadcast(changes=changes.values()), robust=True)
+        # Live alerts (calls.alerts): stored with the lines that raise them, sent after the above.
+        call_alerts_detect(business=business, changes=changes.values())
         if ended:
             transaction.on_commit(lambda: hooks.calls_ended(call_ids=ended), robust=True)
         return IngestResult(accepted=len(fresh), duplicates=duplicates)

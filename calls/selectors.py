@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from calls.models import Call, CallAnalysis, TranscriptSegment
-from console.models import Business
+from console.tenancy.models import Business
 
 # A call the gateway never ended (it crashed, the network dropped) stops counting as live.
 STALE_AFTER = timedelta(hours=1)

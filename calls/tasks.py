@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from calls.analysis.pipeline import call_analyze
 
+SWEEP_WINDOW = timedelta(days=1)
+
 
 @shared_task(
     bind=True,
@@ -37,7 +39,13 @@ def calls_analysis_sweep() -> int:
     message, a worker that was down). Beat runs it; harmless when there is nothing to do."""
     from calls.analysis.pipeline import calls_unanalysed
 
-    # Calls that ended in the last two minutes are most likely being analysed right now.
-    pks = calls_unanalysed(ended_before=timezone.now() - timedelta(minutes=2), limit=500)
+    # Calls that ended in the last two minutes are most likely being analysed right now. A
+    # lost task shows within hours: older calls with no analysis by the configured engine
+    # (after a new version, or ANALYSIS_ENGINE=llm, which would send them all to the model)
+    # are for `manage.py analyze_calls --pending`, run on purpose.
+    now = timezone.now()
+    pks = calls_unanalysed(
+        ended_before=now - timedelta(minutes=2), ended_after=now - SWEEP_WINDOW, limit=500
+    )
     calls_analysis_queue(call_pks=pks)
     return len(pks)

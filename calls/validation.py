@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from console.phones import InvalidPhoneNumber, phone_to_e164
+from console.privacy.phones import InvalidPhoneNumber, phone_to_e164
 
 MAX_BATCH = 500
 MAX_ID = 128

@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from calls import selectors
-from console.tenancy import business_view
+from calls.alerts.selectors import attention_page_context
+from calls.live_transcript import call_segments_redacted
+from console.tenancy.access import business_view
 
 
 def _live_context(request: HttpRequest) -> dict[str, object]:
@@ -15,6 +17,7 @@ def _live_context(request: HttpRequest) -> dict[str, object]:
     return {
         "live_calls": list(selectors.calls_in_progress(business=business)),
         "ended_calls": selectors.calls_recently_ended(business=business),
+        **attention_page_context(access=request.access),  # type: ignore[attr-defined]  # live alerts
     }
 
 
@@ -31,7 +34,7 @@ def live_lists(request: HttpRequest) -> HttpResponse:
 
 def _call_context(request: HttpRequest, pk: int) -> dict[str, object]:
     call = selectors.call_get(business=request.access.business, pk=pk)  # type: ignore[attr-defined]
-    return {"call": call, "segments": list(selectors.call_segments(call=call))}
+    return {"call": call, "segments": call_segments_redacted(call=call)}
 
 
 @business_view()

@@ -5,22 +5,11 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from console.models import (
-    Affiliate,
-    AffiliateProgram,
-    ApiKey,
-    AuditEntry,
-    BillingAccount,
-    Business,
-    Commission,
-    Invoice,
-    Membership,
-    Payout,
-    Plan,
-    Referral,
-    StripeEvent,
-    User,
-)
+from console.affiliates.models import Affiliate, AffiliateProgram, Commission, Payout, Referral
+from console.audit.models import AuditEntry
+from console.billing.models import BillingAccount, Invoice, Plan, StripeEvent
+from console.tenancy.admin import ReadOnlyAdmin
+from console.tenancy.models import ApiKey, Business, Membership, User
 
 
 @admin.register(User)
@@ -67,20 +56,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "business", "actor_label", "action", "object_repr"]
     list_filter = ["action"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For operators: look, never edit. Money and referrals change only through the
-    services (webhooks, payouts), which keep their invariants and audit trail."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False

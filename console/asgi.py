@@ -12,10 +12,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bookings.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
+from bookings.book.routing import websocket_urlpatterns as bookings_ws  # noqa: E402
 from calls.api import events_receive  # noqa: E402
 from calls.routing import websocket_urlpatterns as calls_ws  # noqa: E402
 from console.api.hot_routes import HotRoutes  # noqa: E402
+from console.chunked_body import ChunkedBodyLength  # noqa: E402
 
 # The gateway's event stream skips Django's request handler (see console.api.hot_routes).
 # Its path is the URLconf's, which also routes it to the Django view for everything else.
@@ -23,7 +24,7 @@ hot_routes = HotRoutes(django_asgi_app, {("POST", reverse("api_events")): events
 
 application = ProtocolTypeRouter(
     {
-        "http": hot_routes,
+        "http": ChunkedBodyLength(hot_routes),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter([*calls_ws, *bookings_ws]))
         ),

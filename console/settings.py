@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration as CeleryGuidIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -31,6 +32,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -56,7 +62,8 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ENV=production needs ALLOWED_HOSTS.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in SMS and email; unset, they point at the port `make run` / `serve` listens on.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
@@ -76,15 +83,20 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "django_ratelimit",
+    "django_guid",
     "console",
     "bookings",
     "calls",
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "console.observability.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "console.api.json_replies.ApiJsonRepliesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "console.api.middleware.ApiBodyLimitMiddleware",
+    "console.nul_input.NulInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,7 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "console.tenancy.CurrentBusinessMiddleware",
+    "console.tenancy.access.CurrentBusinessMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -110,7 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "console.tenancy.business_context",
+                "console.tenancy.access.business_context",
             ],
         },
     },
@@ -257,8 +269,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "console.client_address.client_ip"
-# Reverse proxies in front that append to X-Forwarded-For (console.client_address).
+AXES_CLIENT_IP_CALLABLE = "console.privacy.client_address.client_ip"
+# Reverse proxies in front that append to X-Forwarded-For (console.privacy.client_address).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # New trials and affiliate accounts per client address (django-ratelimit: "5/h", "20/d"; an
 # empty value turns the limit off).
@@ -271,6 +283,25 @@ AXES_VERBOSE = False
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+
+# --- Call analysis --------------------------------------------------------------------
+# offline: the embedded engine (calls.analysis). llm: an OpenAI-compatible chat endpoint
+# (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama) answers, the offline engine's safety layer
+# stays on top and its result is the fallback on any failure (calls/analysis/engines.py).
+ANALYSIS_ENGINE = env_str("ANALYSIS_ENGINE", "offline")
+if ANALYSIS_ENGINE not in {"offline", "llm"}:
+    raise ImproperlyConfigured("ANALYSIS_ENGINE must be offline or llm.")
+LLM_BASE_URL = env_str("LLM_BASE_URL", "https://api.openai.com/v1")
+LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
+LLM_API_KEY = env_str("LLM_API_KEY")
+# Per attempt; an analysis waits at most (1 + retries) x timeout plus the backoff between.
+LLM_TIMEOUT_S = env_float("LLM_TIMEOUT_S", 20.0)
+LLM_MAX_RETRIES = max(0, min(5, env_int("LLM_MAX_RETRIES", 2)))
+if ANALYSIS_ENGINE == "llm" and not (LLM_BASE_URL and LLM_MODEL and LLM_API_KEY):
+    raise ImproperlyConfigured(
+        "ANALYSIS_ENGINE=llm needs LLM_BASE_URL, LLM_MODEL and LLM_API_KEY "
+        "(a server that takes no key accepts any value)."
+    )
 
 # --- Email and SMS -------------------------------------------------------------------
 # Development prints emails; production sends them (SMTP): never reset links in the logs.
@@ -314,6 +345,9 @@ API_MAX_BODY_BYTES = 1024 * 1024
 # GIL. bench/ingest.py (two processes, single events/s, two runs each): 2 threads 238 and
 # 271, 3: 323 and 256, 4: 334 and 307, 8: 302 and 322, 16: 273 and 219.
 HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
+
+# How long the front desk may take back a status change (a mis-tapped no-show), in minutes.
+STATUS_UNDO_MINUTES = env_int("STATUS_UNDO_MINUTES", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],
@@ -379,15 +413,69 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# --- Operations: logs, metrics, errors ----------------------------------------------------
+# Logs are JSON lines in production (LOG_FORMAT=json; text on a laptop), each carrying the
+# request's id: the proxy's X-Request-ID when it sends one (nginx's $request_id), else a new
+# one, returned in the reply and carried into the Celery tasks the request queued.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [CeleryGuidIntegration(use_django_logging=True, log_parent=True)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "correlation_id": "request_id",
+            },
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
         # Eager Celery (no Redis) would log every task it runs inline.
         "celery.app.trace": {"level": "WARNING"},
+        # The model client's debug lines carry request details: never the transcript or key.
+        "openai": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+        "httpcore2": {"level": "WARNING"},
     },
 }
+
+# Prometheus at /metrics for a scraper sending `Authorization: Bearer <METRICS_TOKEN>`; unset,
+# /metrics is a 404. Several processes per host (gunicorn workers, the Celery worker): give
+# them one PROMETHEUS_MULTIPROC_DIR (see README).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from console.observability.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

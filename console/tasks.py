@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from console import affiliates, trials
+from console.affiliates import services as affiliates
+from console.billing import trials
 
 
 @shared_task(name="console.tasks.trials_expire")

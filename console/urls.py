@@ -1,29 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from console import health
+from console.affiliates import views as affiliate_views
 from console.api.business import BusinessView
 from console.api.errors import api_not_found
-from console.views import accounts, public, settings
-from console.views import affiliates as affiliate_views
-from console.views import billing as billing_views
+from console.billing import views as billing_views
+from console.observability import views as observability
+from console.site import views as public
+from console.tenancy.views import accounts, settings
 
-handler400 = "console.views.errors.bad_request"
-handler403 = "console.views.errors.forbidden"
-handler404 = "console.views.errors.not_found"
-handler500 = "console.views.errors.server_error"
+handler400 = "console.site.errors.bad_request"
+handler403 = "console.site.errors.forbidden"
+handler404 = "console.site.errors.not_found"
+handler500 = "console.site.errors.server_error"
 
 api_v1 = [
     path("business", BusinessView.as_view(), name="api_business"),
     path("", include("calls.api_urls")),
-    path("", include("bookings.api_urls")),
+    path("", include("bookings.api.urls")),
 ]
 
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("readyz", health.readyz, name="readyz"),
     # Sign-in
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
@@ -67,6 +72,11 @@ urlpatterns = [
     path("billing/checkout/", billing_views.checkout, name="billing_checkout"),
     path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("affiliates/", affiliate_views.program, name="affiliates"),
+    # The printed short form: /affiliate and /affiliate/ in one hop to the program.
+    re_path(
+        r"^affiliate/?$",
+        RedirectView.as_view(pattern_name="affiliates", permanent=True, query_string=True),
+    ),
     path("affiliates/join/", affiliate_views.join, name="affiliate_join"),
     path("affiliates/dashboard/", affiliate_views.dashboard, name="affiliate_dashboard"),
     path("affiliates/statement.csv", affiliate_views.statement, name="affiliate_statement"),
@@ -84,8 +94,14 @@ urlpatterns = [
     path("affiliates/payouts.csv", affiliate_views.staff_payouts_csv, name="affiliate_payouts_csv"),
     # API
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # Read-only documents: any other method is a 405 (made JSON by ApiJsonRepliesMiddleware);
+    # the docs view's own 405 failed to render (it has no template for errors): a 500.
+    path("api/schema/", require_safe(SpectacularAPIView.as_view()), name="api_schema"),
+    path(
+        "api/docs/",
+        require_safe(SpectacularSwaggerView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
     re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG
     # Pages of the apps
     path("", include("calls.urls")),

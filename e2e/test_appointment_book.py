@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from bookings.catalog import HoursInterval, service_create, staff_create
+from bookings.catalog.services import HoursInterval, service_create, staff_create
 from bookings.models import Appointment, Service, StaffMember
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at, next_weekday
-from console.apikeys import api_key_create
-from console.models import Business, User
+from console.tenancy.apikeys import api_key_create
+from console.tenancy.models import Business, User
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from calls.models import CallReview
 from calls.tests.review_calls import ANGRY, BOOKING, finished_call
-from console.models import AuditEntry
+from console.audit.models import AuditEntry
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from console.apikeys import api_key_create
+from console.tenancy.apikeys import api_key_create
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import PASSWORD
-from console.models import ApiKey, Business, User
+from console.tenancy.models import ApiKey, Business, User
 
 pytestmark = pytest.mark.e2e
 

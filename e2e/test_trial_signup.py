@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from conftest import make_user
-from console.models import Affiliate, Business, Membership, Referral
+from console.affiliates.models import Affiliate, Referral
+from console.tenancy.models import Business, Membership
 from console.tests.billing_fixtures import catalogue_seed
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bookings import sms
-from bookings.catalog import HoursInterval, service_create, staff_create
+from bookings.catalog.services import HoursInterval, service_create, staff_create
 from bookings.models import Service, StaffMember
-from console.models import Business
+from console.tenancy.models import Business
 
 WEEKDAYS_9_TO_5_WITH_LUNCH = [
     HoursInterval(day, start, end)

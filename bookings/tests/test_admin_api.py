@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from bookings.models import Appointment, Service, StaffMember
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
-from console.models import Business
+from console.tenancy.models import Business
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +256,7 @@ def test_the_admin_api_needs_the_admin_scope(business, api_client_for) -> None:
 
 
 def test_reading_customers_is_written_to_the_audit_log(admin: APIClient) -> None:
-    from console.models import AuditEntry
+    from console.audit.models import AuditEntry
 
     created = admin.post(
         "/api/v1/customers", {"name": "Carol", "phone": "(415) 555-0123"}, format="json"

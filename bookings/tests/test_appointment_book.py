@@ -14,7 +14,7 @@ from bookings.services import (
     appointment_book,
 )
 from bookings.tests.conftest import at
-from console.models import Business
+from console.tenancy.models import Business
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

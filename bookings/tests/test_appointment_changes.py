@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from bookings.models import Appointment
 from bookings.services import (
@@ -16,6 +17,7 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
     appointment_status_set,
+    appointment_status_undo,
 )
 from bookings.tests.conftest import at
 
@@ -72,9 +74,10 @@ def test_cancel_twice_is_harmless_and_a_cancelled_one_cannot_move(appointment, m
 
 
 def test_statuses_follow_the_life_of_an_appointment(appointment) -> None:
+    during = appointment.start + timedelta(minutes=5)
     appointment_status_set(appointment=appointment, status="confirmed")
-    appointment_status_set(appointment=appointment, status="arrived")
-    appointment_status_set(appointment=appointment, status="completed")
+    appointment_status_set(appointment=appointment, status="arrived", now=during)
+    appointment_status_set(appointment=appointment, status="completed", now=during)
     appointment.refresh_from_db()
     assert appointment.status == "completed"
     with pytest.raises(InvalidTransition):
@@ -83,8 +86,51 @@ def test_statuses_follow_the_life_of_an_appointment(appointment) -> None:
         appointment_cancel(appointment=appointment)
 
 
+def test_nobody_arrives_or_is_a_no_show_long_before_the_start(appointment) -> None:
+    for status in ("arrived", "no_show"):
+        with pytest.raises(InvalidTransition):
+            appointment_status_set(
+                appointment=appointment, status=status, now=appointment.start - timedelta(days=1)
+            )
+    early = appointment.start - timedelta(minutes=20)  # a client who walks in early
+    appointment_status_set(appointment=appointment, status="arrived", now=early)
+    with pytest.raises(InvalidTransition):
+        appointment_status_set(appointment=appointment, status="completed", now=early)
+
+
+def test_a_status_change_cannot_be_undone_after_the_window(appointment, settings) -> None:
+    settings.STATUS_UNDO_MINUTES = 10
+    appointment_status_set(appointment=appointment, status="confirmed")
+    later = timezone.now() + timedelta(minutes=11)
+    with pytest.raises(InvalidTransition):
+        appointment_status_undo(appointment=appointment, now=later)
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+
+
+def test_undoing_a_no_show_whose_time_was_rebooked_is_refused(
+    appointment, business, haircut
+) -> None:
+    appointment_status_set(
+        appointment=appointment, status="no_show", now=appointment.start + timedelta(minutes=1)
+    )
+    appointment_book(
+        business=business,
+        service=haircut,
+        staff=appointment.staff,
+        start=appointment.start,
+        customer=CustomerDetails("Walk In", "+14155550100"),
+    )
+    with pytest.raises(SlotUnavailable):
+        appointment_status_undo(appointment=appointment)
+    appointment.refresh_from_db()
+    assert appointment.status == "no_show"
+
+
 def test_a_no_show_frees_the_time(appointment, business, haircut, monday) -> None:
-    appointment_status_set(appointment=appointment, status="no_show")
+    appointment_status_set(
+        appointment=appointment, status="no_show", now=appointment.start + timedelta(minutes=1)
+    )
     walk_in = appointment_book(
         business=business,
         service=haircut,

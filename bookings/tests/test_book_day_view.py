@@ -7,11 +7,16 @@ from datetime import date, time, timedelta
 import pytest
 from django.urls import reverse
 
-from bookings.catalog import HoursInterval, service_create, staff_create, staff_exception_create
+from bookings.catalog.services import (
+    HoursInterval,
+    service_create,
+    staff_create,
+    staff_exception_create,
+)
 from bookings.models import Service, StaffMember
 from bookings.services import CustomerDetails, appointment_book, appointment_cancel
 from bookings.tests.conftest import at, next_weekday
-from console.models import Business, User
+from console.tenancy.models import Business, User
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +188,7 @@ QUERIES_DAY_VIEW = 8
 def test_an_inactive_staff_member_s_remaining_appointments_stay_on_the_book(
     client_for, front_desk: User, business: Business, haircut, ana, ben, monday
 ) -> None:
-    from bookings.catalog import staff_update
+    from bookings.catalog.services import staff_update
 
     appointment = book(business, haircut, ana, monday, 10)
     staff_update(staff=ana, active=False)

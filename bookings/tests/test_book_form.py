@@ -10,7 +10,7 @@ from django.urls import reverse
 from bookings.models import Appointment, Customer
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
-from console.models import Business, User
+from console.tenancy.models import Business, User
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +272,192 @@ def test_the_customer_finder_finds_by_phone_in_any_format_and_by_name(
         "Eve Adams"
         not in client_for(outsider).get(url, {"customer_query": "adam"}).content.decode()
     )
+
+
+def test_a_new_customer_whose_phone_is_on_file_is_offered_not_renamed(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    first = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    client = client_for(front_desk)
+    response = post_booking(
+        client,
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="14:00",
+        customer_name="Mallory Stone",
+        customer_phone="(415) 555-0111",
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Eve Adams" in html
+    assert f'name="customer" value="{first.customer.pk}"' in html
+    first.customer.refresh_from_db()
+    assert first.customer.name == "Eve Adams"
+    assert Appointment.objects.filter(business=business).count() == 1
+
+    # Taking the offer books the customer on file, under their own name.
+    response = post_booking(
+        client,
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="14:00",
+        customer_name="Mallory Stone",
+        customer_phone="(415) 555-0111",
+        customer=first.customer.pk,
+    )
+    assert response.status_code == 200
+    assert Appointment.objects.filter(business=business, customer=first.customer).count() == 2
+    first.customer.refresh_from_db()
+    assert first.customer.name == "Eve Adams"
+
+
+def test_the_same_name_and_phone_books_the_customer_on_file_without_asking(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    first = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="14:00",
+        customer_name="  eve adams ",
+        customer_phone="415 555 0111",
+    )
+    assert response.status_code == 200
+    assert Customer.objects.filter(business=business).count() == 1
+    first.customer.refresh_from_db()
+    assert first.customer.name == "Eve Adams"
+
+
+def test_a_booking_through_any_path_never_renames_the_customer_on_file(
+    business: Business, haircut, ana, monday
+) -> None:
+    first = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    second = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 14),
+        staff=ana,
+        customer=CustomerDetails(name="Someone Else", phone="+14155550111"),
+    )
+    assert second.customer_id == first.customer_id
+    first.customer.refresh_from_db()
+    assert first.customer.name == "Eve Adams"
+
+
+def test_the_form_picks_no_service_for_the_desk_and_refuses_a_booking_without_one(
+    client_for, front_desk: User, business: Business, haircut, manicure, ana, monday
+) -> None:
+    client = client_for(front_desk)
+    html = client.get(reverse("book_new"), {"date": monday.isoformat()}).content.decode()
+    assert 'name="service"' in html
+    assert "checked" not in html.split('id="service-options"', 1)[1].split("</div>", 1)[0]
+    response = post_booking(
+        client,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:00",
+        customer_name="Dana Jones",
+        customer_phone="(415) 555-0199",
+    )
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert not Appointment.objects.filter(business=business).exists()
+
+
+def test_a_staff_members_column_lists_only_the_services_they_do(
+    client_for, front_desk: User, haircut, manicure, ana, ben, monday
+) -> None:
+    client = client_for(front_desk)
+    html = client.get(reverse("book_new"), {"staff": ben.pk}).content.decode()
+    assert f'name="service" value="{haircut.pk}"' in html
+    assert f'name="service" value="{manicure.pk}"' not in html
+    options = client.get(
+        reverse("book_service_options"), {"service_query": "gel mani", "staff": ben.pk}
+    ).content.decode()
+    assert f'name="service" value="{manicure.pk}"' not in options
+    anyone = client.get(reverse("book_new")).content.decode()
+    assert f'name="service" value="{manicure.pk}"' in anyone
+
+
+def test_the_chosen_service_stays_checked_after_an_error_and_through_a_search(
+    client_for, front_desk: User, business: Business, haircut, manicure, ana, monday
+) -> None:
+    client = client_for(front_desk)
+    response = post_booking(
+        client,
+        service=manicure.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:00",
+        customer_name="",
+        customer_phone="(415) 555-0199",
+    )
+    assert response.status_code == 422
+    assert f'value="{manicure.pk}" checked' in response.content.decode()
+    options = client.get(
+        reverse("book_service_options"), {"service_query": "haircut", "service": manicure.pk}
+    ).content.decode()
+    assert f'value="{manicure.pk}" checked' in options
+    assert f'value="{haircut.pk}"' in options
+
+
+def test_a_note_over_the_limit_is_refused_with_a_message_and_books_nothing(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    response = post_booking(
+        client_for(front_desk),
+        service=haircut.pk,
+        staff=ana.pk,
+        date=monday.isoformat(),
+        time="10:00",
+        customer_name="Dana Jones",
+        customer_phone="(415) 555-0199",
+        notes="x" * 10_000,
+    )
+    assert response.status_code == 422
+    assert "Notes can be at most 2000 characters." in response.content.decode()
+    assert not Appointment.objects.filter(business=business).exists()
+
+
+def test_an_old_or_foreign_appointment_link_says_so_instead_of_a_404(
+    client_for, front_desk: User, outsider: User, business: Business, haircut, ana, monday
+) -> None:
+    ours = appointment_book(
+        business=business,
+        service=haircut,
+        start=at(monday, 9),
+        staff=ana,
+        customer=CustomerDetails(name="Eve Adams", phone="+14155550111"),
+    )
+    # The outsider's book, opened with our appointment's id (a stale or pasted link).
+    response = client_for(outsider).get(reverse("book_day"), {"appt": ours.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="stale-link"' in html
+    assert reverse("book_panel", args=[ours.pk]) not in html
+    # Our own book opens it as before.
+    own = client_for(front_desk).get(reverse("book_day"), {"appt": ours.pk}).content.decode()
+    assert reverse("book_panel", args=[ours.pk]) in own
+    assert 'data-testid="stale-link"' not in own

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.models import Appointment, OutboxMessage
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
-from console.models import Business, User
+from console.tenancy.models import Business, User
 
 pytestmark = pytest.mark.django_db
 
@@ -133,9 +136,61 @@ def test_it_cancels_with_a_reason(client_for, front_desk: User, appointment: App
     assert appointment.reference not in column  # it left the book
 
 
-def test_it_marks_arrived_then_completed_and_refuses_out_of_order(
+@pytest.fixture
+def started(business: Business, haircut, ana) -> Appointment:
+    """An appointment that began ten minutes ago (booked yesterday, by hand)."""
+    start = (timezone.now() - timedelta(minutes=10)).replace(second=0, microsecond=0)
+    return appointment_book(
+        business=business,
+        service=haircut,
+        start=start,
+        staff=ana,
+        customer=CustomerDetails(name="Bea Lane", phone="+14155550124"),
+        enforce_rules=False,
+        now=start - timedelta(days=1),
+    )
+
+
+def test_an_appointment_not_started_cannot_be_marked_arrived_completed_or_no_show(
     client_for, front_desk: User, appointment: Appointment
 ) -> None:
+    client = client_for(front_desk)
+    url = reverse("book_status", args=[appointment.pk])
+    for status in ("arrived", "no_show"):
+        response = client.post(url, {"status": status})
+        assert response.status_code == 409
+        assert "before it has started" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+    html = client.get(reverse("book_panel", args=[appointment.pk])).content.decode()
+    assert '"status": "confirmed"' in html
+    assert '"status": "no_show"' not in html
+    assert '"status": "arrived"' not in html
+
+
+def test_a_status_change_can_be_undone_for_a_while_and_the_undo_is_in_the_history(
+    client_for, front_desk: User, started: Appointment
+) -> None:
+    client = client_for(front_desk)
+    marked = client.post(reverse("book_status", args=[started.pk]), {"status": "no_show"})
+    assert 'data-testid="status-undo"' in marked.content.decode()
+    response = client.post(reverse("book_status_undo", args=[started.pk]))
+    assert response.status_code == 200
+    started.refresh_from_db()
+    assert started.status == Appointment.Status.BOOKED
+    html = response.content.decode()
+    assert "Undone: No-show → Booked" in html
+    assert 'data-testid="status-undo"' not in html
+    undo = started.changes.get(action="status_undone")
+    assert undo.actor == front_desk
+    # Nothing more to take back.
+    assert client.post(reverse("book_status_undo", args=[started.pk])).status_code == 409
+
+
+def test_it_marks_arrived_then_completed_and_refuses_out_of_order(
+    client_for, front_desk: User, started: Appointment
+) -> None:
+    appointment = started
     client = client_for(front_desk)
     url = reverse("book_status", args=[appointment.pk])
     assert client.post(url, {"status": "completed"}).status_code == 409
@@ -146,7 +201,8 @@ def test_it_marks_arrived_then_completed_and_refuses_out_of_order(
     assert client.post(url, {"status": "bogus"}).status_code == 422
 
 
-def test_a_no_show_is_marked(client_for, front_desk: User, appointment: Appointment) -> None:
+def test_a_no_show_is_marked(client_for, front_desk: User, started: Appointment) -> None:
+    appointment = started
     response = client_for(front_desk).post(
         reverse("book_status", args=[appointment.pk]), {"status": "no_show"}
     )

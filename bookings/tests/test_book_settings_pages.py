@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Service, StaffException, StaffMember
-from console.models import AuditEntry, Business, User
+from console.audit.models import AuditEntry
+from console.tenancy.models import Business, User
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from bookings.models import Appointment, Service, StaffMember
 from bookings.services import CustomerDetails, SlotUnavailable, appointment_book
 from bookings.tests.conftest import at
-from console.models import Business
+from console.tenancy.models import Business
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -63,7 +63,7 @@ def test_fifty_bookings_of_one_slot_give_one_booking_and_49_clean_refusals(
 def test_concurrent_bookings_of_distinct_slots_number_without_gaps(
     business: Business, haircut: Service, monday: date
 ) -> None:
-    from bookings.catalog import HoursInterval, staff_create
+    from bookings.catalog.services import HoursInterval, staff_create
 
     people = [
         staff_create(

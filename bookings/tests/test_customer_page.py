@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from bookings.customer_links import customer_link, customer_token
 from bookings.models import Appointment
-from bookings.notifications import customer_link, customer_token
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
 
@@ -49,11 +49,24 @@ def test_a_tampered_link_is_a_404(appointment) -> None:
 
 
 def test_the_customer_can_cancel(appointment) -> None:
-    response = Client().post(url(appointment, "cancel/"))
+    response = Client().post(url(appointment, "cancel/"), {"confirm": "yes"})
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert appointment.changes.last().actor_label == "the customer"
+
+
+def test_cancelling_asks_first_and_says_so_afterwards(appointment) -> None:
+    client = Client()
+    asked = client.post(url(appointment, "cancel/"))
+    assert asked.status_code == 200
+    assert 'data-testid="cancel-confirm"' in asked.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"  # one tap cancels nothing
+    done = client.post(url(appointment, "cancel/"), {"confirm": "yes"}, follow=True)
+    assert f"Your appointment {appointment.reference} is cancelled." in done.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
 
 
 def test_the_customer_can_pick_another_slot(appointment, monday) -> None:
@@ -90,7 +103,7 @@ def test_changes_close_inside_the_cancellation_window(business, haircut, ana) ->
     soon = timezone.now() + timedelta(hours=3)
     from datetime import time
 
-    from bookings.catalog import HoursInterval, staff_update
+    from bookings.catalog.services import HoursInterval, staff_update
 
     local = soon.astimezone(business.tz)
     staff_update(staff=ana, hours=[HoursInterval(local.weekday(), time(0), time(23, 59))])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from bookings.notifications import customer_token
+from bookings.customer_links import customer_token
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
 

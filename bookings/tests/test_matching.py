@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bookings.demo import CLINIC_SERVICES, SALON_SERVICES
 from bookings.matching import phrase_normalize, service_match
 from bookings.models import Service
+from console.demo.bookings import CLINIC_SERVICES, SALON_SERVICES
 
 
 def catalogue(rows) -> list[Service]:

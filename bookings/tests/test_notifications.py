@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from bookings import sms
 from bookings.models import OutboxMessage
-from bookings.notifications import outbox_message_send, reminders_queue
+from bookings.notifications import reminders_queue
+from bookings.outbox import outbox_message_send
 from bookings.services import (
     CustomerDetails,
     appointment_book,
@@ -83,7 +84,7 @@ def test_a_failed_send_is_recorded_and_retried_until_it_gives_up(
     settings.SMS_BACKEND = "bookings.tests.test_notifications.BrokenBackend"
     appointment = book(business, haircut, at(monday, 10), email="")
     message = OutboxMessage.objects.get(appointment=appointment)
-    from bookings.notifications import MAX_ATTEMPTS, SendFailed
+    from bookings.outbox import MAX_ATTEMPTS, SendFailed
 
     for _ in range(MAX_ATTEMPTS - 1):
         with pytest.raises(SendFailed):
@@ -164,7 +165,7 @@ def test_a_booking_made_less_than_a_day_ahead_gets_no_separate_reminder(
 ) -> None:
     from datetime import time
 
-    from bookings.catalog import HoursInterval, staff_update
+    from bookings.catalog.services import HoursInterval, staff_update
 
     soon = (timezone.now() + timedelta(hours=5)).astimezone(business.tz)
     staff_update(staff=ana, hours=[HoursInterval(soon.weekday(), time(0), time(23, 59))])

@@ -16,7 +16,7 @@ from bookings.services import (
     appointment_reschedule,
 )
 from bookings.tests.conftest import at
-from console.models import Business
+from console.tenancy.models import Business
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_references_are_prefix_local_date_and_order_of_booking(
 def test_the_date_is_the_local_start_date_not_utc(
     business: Business, haircut: Service, ana: StaffMember, monday: date
 ) -> None:
-    from bookings.catalog import HoursInterval, staff_update
+    from bookings.catalog.services import HoursInterval, staff_update
 
     staff_update(
         staff=ana,
@@ -60,7 +60,7 @@ def test_the_date_is_the_local_start_date_not_utc(
 def test_each_business_counts_on_its_own_with_its_own_prefix(
     business: Business, haircut: Service, ana: StaffMember, monday: date, other_business: Business
 ) -> None:
-    from bookings.catalog import service_create, staff_create
+    from bookings.catalog.services import service_create, staff_create
     from bookings.tests.conftest import WEEKDAYS_9_TO_5_WITH_LUNCH
 
     theirs = service_create(business=other_business, name="Consultation", duration_minutes=30)

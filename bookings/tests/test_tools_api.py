@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from bookings.models import Appointment, Service, StaffMember
 from bookings.services import CustomerDetails, appointment_book
 from bookings.tests.conftest import at
-from console.models import Business
+from console.tenancy.models import Business
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from calls.models import CallAnalysis, CallReview
-from console.models import Business
+from console.tenancy.models import Business
 
 LEAD_TOLERANCE = 10
 FIELDS = ("intent", "urgency", "escalate", "lead_score", "caller_name", "callback_number")

@@ -23,6 +23,7 @@ import numpy as np
 from calls.analysis.embedding import Prototypes, sentences_embed
 from calls.analysis.language import utterance_language
 from calls.analysis.red_flags import sentences_split
+from calls.analysis.slots import service_match
 from calls.analysis.types import CallInput
 
 LABELS = ("book", "reschedule", "cancel", "inquiry", "complaint", "clinical", "other")
@@ -39,6 +40,9 @@ _RULES: dict[str, list[tuple[str, float]]] = {
         (r"\b(i'd|i would|i want|i'd like|like) (to )?(book|get|have) (a|an|my)\b", 1.5),
         (r"\b(can i (see|get)|can someone (do|see))\b", 1.0),
         (r"\bnew (client|patient)\b", 1.0),
+        (r"\b(i'd like|i would like|i want|i need|can i (get|have)|could i (get|have)|i'm after)\b (a|an|some|my|to see) (?!question|word|quick)", 2.0),  # noqa: E501
+        (r"\b(quer[ií]a|quisiera|quiero|necesito) (un|una|sacar|hacer|pedir|vacunarme|cortarme|fisioterapia|consulta)\b", 2.0),  # noqa: E501
+        (r"\b(call me back about|about my) (a |an |the )?\w+", 0.8),
         (r"\bavailab(le|ility)\b", 0.8),
         (r"\b(cita|reservar|apúntame|apuntarme|agendar|pedir hora)\b", 2.0),
         (r"\b(quer[ií]a|quisiera|quiero|necesito) (pedir |una |hacer )?(cita|hora|reserva)\b", 2.0),
@@ -130,6 +134,7 @@ _TOOL_EVIDENCE = {
     "join_waitlist": ("book", 3.0),
 }
 MIN_EVIDENCE = 1.5
+SERVICE_NAMED = 1.5
 EMBED_FLOOR = 0.45  # below this a sentence says nothing about a label
 EMBED_WEIGHT = 8.0  # points per unit of cosine above the floor
 FIRST_WEIGHT, LAST_WEIGHT = 0.6, 1.4
@@ -213,6 +218,10 @@ def intent_classify(call: CallInput, *, red_flag: bool = False) -> Intent:
             for pattern, points in rules:
                 if pattern.search(sentence):
                     scores[label] += points * weight
+    for index, sentence in enumerate(sentences):
+        # Naming one of the business's services is a request for it, unless asked about.
+        if call.services and service_match(sentence, call.services) is not None:
+            scores["book"] += SERVICE_NAMED * _recency(index, len(sentences))
     english = [i for i, s in enumerate(sentences) if utterance_language(s) == "en"]
     if english:
         similarity = _PROTOTYPES.similarity(sentences_embed([sentences[i] for i in english]))

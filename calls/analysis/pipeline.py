@@ -2,7 +2,7 @@
 
 `analysis_run` is pure (CallInput → AnalysisResult): the evaluation command and the tests
 use it directly. `call_analyze` loads a call, runs it and writes one CallAnalysis row per
-call and ANALYZER_VERSION (a re-run updates that row; a new version adds a row and becomes
+call and analyzer version (a re-run updates that row; a new version adds a row and becomes
 the current one), so running it twice, or a retried task, never duplicates anything.
 """
 
@@ -14,7 +14,7 @@ from functools import partial
 
 from django.db import transaction
 
-from calls.analysis import ANALYZER_VERSION
+from calls.analysis.engines import engine_answer, engine_values, engine_version
 from calls.analysis.escalation import Escalation, escalation_decide
 from calls.analysis.intent import Intent, intent_classify
 from calls.analysis.language import language_detect
@@ -27,8 +27,8 @@ from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
 from calls.analysis.urgency import urgency_assess
 from calls.live import call_analysed_broadcast
 from calls.models import Call, CallAnalysis, CallReview
-from calls.models_analysis import effective_fields
-from console.phones import phone_mask
+from calls.models.analysis import effective_fields
+from console.privacy.phones import phone_mask
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,9 @@ def analysis_run(call: CallInput) -> AnalysisResult:
 
 def call_input_build(call: Call) -> CallInput:
     """The call as the steps see it: final transcript lines in order, tools in order."""
-    from bookings.models import Service
-
     segments = call.segments.filter(final=True).order_by("seq")
     tools = call.tool_invocations.order_by("occurred_at", "id")
-    services = Service.objects.filter(business_id=call.business_id, active=True).order_by("id")
+    services = call.business.services.filter(active=True).order_by("id")  # bookings' Service
     return CallInput(
         lines=tuple(
             Line(speaker=s.speaker, text=s.text or "", start_ms=s.start_ms, end_ms=s.end_ms)
@@ -116,13 +114,15 @@ def call_input_build(call: Call) -> CallInput:
     )
 
 
-def call_analyze(*, call_pk: int, version: str = ANALYZER_VERSION) -> CallAnalysis | None:
-    """Analyse the call and store the result; None if the call is gone or not ended."""
+def call_analyze(*, call_pk: int, version: str | None = None) -> CallAnalysis | None:
+    """Analyse the call with the configured engine (engines.py) and store the result; None
+    if the call is gone or not ended."""
     call = Call.objects.select_related("business").filter(pk=call_pk).first()
     if call is None or call.status != Call.Status.ENDED:
         return None
-    result = analysis_run(call_input_build(call))
-    values = analysis_values(result)
+    version = version or engine_version()
+    answer = engine_answer(call_input_build(call), baa_covered=call.business.llm_baa_covered)
+    values = engine_values(answer)
     with transaction.atomic():
         # Lock the call so two workers analysing it at once write one row, one current.
         Call.objects.select_for_update().filter(pk=call.pk).first()
@@ -205,16 +205,20 @@ def analysis_values(result: AnalysisResult) -> dict[str, object]:
 def calls_unanalysed(
     *,
     business_id: int | None = None,
-    version: str = ANALYZER_VERSION,
+    version: str | None = None,
     ended_before: datetime | None = None,
+    ended_after: datetime | None = None,
     limit: int | None = None,
 ) -> list[int]:
-    """Ended calls (pks, oldest first) with no analysis by `version`."""
+    """Ended calls (pks, oldest first) with no analysis by `version` (the configured
+    engine's by default)."""
     calls = Call.objects.filter(status=Call.Status.ENDED).exclude(
-        analyses__analyzer_version=version
+        analyses__analyzer_version=version or engine_version()
     )
     if ended_before is not None:
         calls = calls.filter(ended_at__lt=ended_before)
+    if ended_after is not None:
+        calls = calls.filter(ended_at__gte=ended_after)
     if business_id is not None:
         calls = calls.filter(business_id=business_id)
     pks = calls.order_by("ended_at", "pk").values_list("pk", flat=True)

@@ -283,7 +283,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         "self_harm",
-        r"\bno quiero (seguir )?viv(ir|iendo)\b|\bquitarme la vida\b|\bmatarme\b|\bsuicid\w*\b|\bnadie me (va a )?(extra[ñn]ar|echar de menos)\w*\b|\bhacerme da[ñn]o\b|\bcortarme\b",  # noqa: E501
+        r"\bno quiero (seguir )?viv(ir|iendo)\b|\bquitarme la vida\b|\bmatarme\b|\bsuicid\w*\b|\bnadie me (va a )?(extra[ñn]ar|echar de menos)\w*\b|\bhacerme da[ñn]o\b|\bcortarme\b(?! (el|la|los|las|un|una|mi) )",  # noqa: E501
         STRONG,
     ),
     (

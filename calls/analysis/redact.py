@@ -14,6 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from calls.analysis.names import caller_name_find, name_spans, names_mentioned
+from calls.analysis.phone_numbers import SPELLED_PREFIX, identifier_said, reference_said
+from calls.analysis.spoken_numbers import number_runs
 from calls.analysis.types import CallInput, Line
 
 PLACEHOLDERS = (
@@ -35,10 +38,15 @@ _MONTHS = (
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # "at" spoken for "@": "jane dot doe at gmail dot com"
 _SPOKEN_EMAIL = re.compile(
-    r"\b[\w.+-]+(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+(?:com|net|org|co|uk|io|edu))+\b",
+    r"\b[\w.+-]+(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+(?:com|net|org|co|uk|io|edu))+\b|"
+    # Spanish: "juan punto pérez arroba gmail punto com"
+    r"\b[\w.+-]+(?:\s+punto\s+[\w-]+)*\s+arroba\s+[\w-]+(?:\s+punto\s+[\w-]+)+\b",
     re.IGNORECASE,
 )
-_BIRTH_CONTEXT = re.compile(r"(born|birth|d\.?o\.?b\.?|birthday)\b[^.?!\n]{0,25}?$", re.IGNORECASE)
+_BIRTH_CONTEXT = re.compile(
+    r"(born|birth|d\.?o\.?b\.?|birthday|nacimiento|naci[oó]|nac[ií])\b[^.?!\n]{0,25}?$",
+    re.IGNORECASE,
+)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _WORD_DATE_YEAR = re.compile(
     rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?)|(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)),?\s+(?:19|20)\d{{2}}\b",
@@ -46,6 +54,44 @@ _WORD_DATE_YEAR = re.compile(
 )
 _WORD_DATE = re.compile(
     rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b\.?)|(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b))",
+    re.IGNORECASE,
+)
+_ORDINAL = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|"
+    r"thirty[\s-]first|\d{1,2}(?:st|nd|rd|th)?)"
+)
+_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_YEAR_WORDS = (
+    rf"(?:(?:nineteen|twenty)[\s-]+(?:hundred|oh[\s-]+{_UNIT}|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+{_UNIT})?)|"
+    rf"two thousand(?:[\s-]+(?:and[\s-]+)?(?:{_UNIT}|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+\w+)?))?|"
+    # a year said short: "the third of June eighty-two", "'82"
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+{_UNIT})?|'\d{{2}})"
+)
+_SPOKEN_DATE_YEAR = re.compile(
+    rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?,?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b|"
+    rf"\b(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL},?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b|"
+    # "twelfth of the ninth, nineteen seventy-one"
+    rf"\b(?:the\s+)?{_ORDINAL}\s+of\s+the\s+{_ORDINAL},?\s+(?:{_YEAR_WORDS}|(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+_SPOKEN_DAY_MONTH = re.compile(
+    rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:the\s+)?{_ORDINAL}\b",
+    re.IGNORECASE,
+)
+_MESES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"  # noqa: E501
+_NUMERO_ES = (
+    r"(?:uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|"
+    r"quince|diecis[eé]is|diecisiete|dieciocho|diecinueve|veinte|veinti\w+|treinta|cuarenta|"
+    r"cincuenta|sesenta|setenta|ochenta|noventa|primero)"
+)
+_FECHA_AÑO = re.compile(
+    rf"\b(?:el\s+)?(?:{_NUMERO_ES}(?:\s+y\s+{_NUMERO_ES})?|\d{{1,2}})\s+de\s+(?:{_MESES})\s+"
+    rf"(?:de|del)\s+(?:(?:mil\s+novecientos|dos\s+mil)(?:\s+(?:y\s+)?{_NUMERO_ES}){{0,3}}|\d{{4}})\b",
     re.IGNORECASE,
 )
 _LONG_DIGITS = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
@@ -70,25 +116,14 @@ _ADDRESS = re.compile(
     rf"(?:,?\s*(?:apt|apartment|unit|suite|flat)\.?\s*#?\s*\w+)?",
     re.IGNORECASE,
 )
+_CALLE = re.compile(
+    r"\b(?:calle|c/|avenida|avda\.?|plaza|paseo|camino|carrera|ronda|traves[ií]a|glorieta)\s+"
+    r"(?:[\wáéíóúñÁÉÍÓÚÑ]+\s+){0,4}?(?:n[º°o]\.?\s*)?\d{1,4}[a-zA-Z]?\b",
+    re.IGNORECASE,
+)
+_ALNUM_ID = re.compile(r"\b(?=\w*\d{5})(?=\w*[a-zA-Z])\w{6,}\b")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _LEFTOVER_DIGITS = re.compile(r"\d(?:[\s-]?\d){4,}")
-
-_NAME_INTRO = re.compile(
-    r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i'm|i am|call me|"
-    r"under the name(?: of)?|under|for my (?:son|daughter|wife|husband|mother|father|mom|mum|dad|"
-    r"partner|boy|girl|kid|child),?)\s+"
-    r"((?:[A-Z][a-z'’-]+)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.)){0,2})"
-)
-_NOT_NAME_WORDS = """
-    i im a an the so just not here there fine good great sorry calling looking wondering hoping
-    trying ringing phoning back again also still really very yes yeah no okay ok hi hello hey
-    monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight morning
-    afternoon evening january february march april may june july august september october
-    november december about afraid worried sure glad happy calling going getting having new
-    booked booking thinking done ready available free busy late early urgent an emergency
-    salon clinic dr doctor mr mrs ms miss
-"""
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -106,27 +141,12 @@ def transcript_text(lines: Iterable[Line]) -> str:
 
 
 def names_find(call: CallInput) -> list[str]:
-    """People's names the transcript gives (caller lines) or the agent's tools were sent."""
-    found: list[str] = []
-    for text in call.caller_lines:
-        for match in _NAME_INTRO.finditer(text):
-            words = match.group(1).split()
-            kept: list[str] = []
-            for word in words:
-                if word.lower().strip(".'’") in _NOT_NAMES:
-                    break
-                kept.append(word)
-            if kept:
-                found.append(" ".join(kept))
-    for tool in call.tools:
-        customer = tool.arguments.get("customer")
-        if isinstance(customer, dict) and isinstance(customer.get("name"), str):
-            found.append(customer["name"].strip())
-    unique: list[str] = []
-    for name in found:
-        if name and name not in unique:
-            unique.append(name)
-    return unique
+    """Every name word said in the call by anyone, or sent to the agent's tools."""
+    found = names_mentioned(call.lines, call.tools)
+    for word in caller_name_find(call.lines, call.tools).split():
+        if word not in found:
+            found.append(word)
+    return found
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -141,20 +161,23 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _dates(text: str) -> str:
+def _dates(text: str, *, birth: bool = False) -> str:
     def replace(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 40) : match.start()]
-        return "[DOB]" if _BIRTH_CONTEXT.search(before) else "[DATE]"
+        return "[DOB]" if birth or _BIRTH_CONTEXT.search(before) else "[DATE]"
 
+    text = _SPOKEN_DATE_YEAR.sub(replace, text)
+    text = _FECHA_AÑO.sub(replace, text)
     text = _WORD_DATE_YEAR.sub(replace, text)
     text = _NUMERIC_DATE.sub(replace, text)
 
     # A day and month without a year is an appointment date, unless it is a birthday.
     def birthday_only(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 40) : match.start()]
-        return "[DOB]" if _BIRTH_CONTEXT.search(before) else match.group(0)
+        return "[DOB]" if birth or _BIRTH_CONTEXT.search(before) else match.group(0)
 
-    return _WORD_DATE.sub(birthday_only, text)
+    text = _WORD_DATE.sub(birthday_only, text)
+    return _SPOKEN_DAY_MONTH.sub("[DOB]", text) if birth else text
 
 
 # Appointment references (CONTRACTS §5) identify a booking, not a person, and reviewers
@@ -162,23 +185,38 @@ def _dates(text: str) -> str:
 _REFERENCE = re.compile(r"\b[A-Z]{2,4}-\d{8}-\d{3,4}\b")
 
 
-def text_redact(text: str, *, names: Iterable[str] = ()) -> str:
-    """One line of text with personal details replaced (appointment references kept)."""
-    parts = _REFERENCE.split(text)
-    if len(parts) > 1:
-        references = _REFERENCE.findall(text)
-        out = [_redact(parts[0], names)]
-        for reference, part in zip(references, parts[1:], strict=True):
-            out += [reference, _redact(part, names)]
-        return "".join(out)
-    return _redact(text, names)
+def text_redact(text: str, *, names: Iterable[str] = (), birth: bool = False) -> str:
+    """One line of text with personal details replaced (appointment references kept,
+    written or read out). `names`: names said earlier in the call, masked wherever they
+    recur, whatever their case. `birth`: the line answers "what's your date of birth?", so
+    any date in it is one."""
+    kept = _references(text)
+    if not kept:
+        return _redact(text, names, birth=birth)
+    out, position = [], 0
+    for start, end in kept:
+        out += [_redact(text[position:start], names, birth=birth), text[start:end]]
+        position = end
+    out.append(_redact(text[position:], names, birth=birth))
+    return "".join(out)
 
 
-def _redact(text: str, names: Iterable[str]) -> str:
+def _references(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
+    for run in number_runs(text):
+        if reference_said(text, run):
+            prefix = SPELLED_PREFIX.search(text[: run.start])
+            spans.append((prefix.start() if prefix else run.start, run.end))
+    return sorted(spans)
+
+
+def _redact(text: str, names: Iterable[str], *, birth: bool = False) -> str:
+    if not text.strip():
+        return text
     text = _EMAIL.sub("[EMAIL]", text)
     text = _SPOKEN_EMAIL.sub("[EMAIL]", text)
     text = _SSN.sub("[ID]", text)
-    text = _dates(text)
+    text = _dates(text, birth=birth)
 
     def long_digits(match: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", match.group(0))
@@ -188,7 +226,9 @@ def _redact(text: str, names: Iterable[str]) -> str:
     text = _ID_CONTEXT.sub(
         lambda m: m.group(1) + "[ID]" if re.search(r"\d", m.group(2)) else m.group(0), text
     )
+    text = _ALNUM_ID.sub("[ID]", text)
     text = _ADDRESS.sub("[ADDRESS]", text)
+    text = _CALLE.sub("[ADDRESS]", text)
     text = _UK_POSTCODE.sub("[ADDRESS]", text)
 
     def phone(match: re.Match[str]) -> str:
@@ -196,49 +236,78 @@ def _redact(text: str, names: Iterable[str]) -> str:
         return "[PHONE]" if len(digits) >= 7 else match.group(0)
 
     text = _PHONE.sub(phone, text)
-    text = _SPOKEN_NUMBER.sub("[PHONE]", text)
-    for name in sorted(_name_parts(names), key=len, reverse=True):
-        text = re.sub(rf"(?<![\w\[]){re.escape(name)}(?![\w\]])", "[NAME]", text)
-    text = re.sub(r"\[NAME\](?:\s+\[NAME\])+", "[NAME]", text)
+    text = _spoken_numbers(text)
+    text = _names(text, names)
     return _LEFTOVER_DIGITS.sub("[NUMBER]", text)
 
 
-def _name_parts(names: Iterable[str]) -> set[str]:
-    parts: set[str] = set()
-    for name in names:
-        name = name.strip()
-        if not name:
+def _spoken_numbers(text: str) -> str:
+    """Numbers read out digit by digit or in words (English, Spanish): three digit words
+    or five digits make an identifier of some kind; a 0-led group of four is part of one."""
+    out, position = [], 0
+    for run in number_runs(text):
+        digits = run.digits
+        words = run.digit_words
+        if not (words >= 3 or len(digits) >= 5 or (len(digits) == 4 and digits[0] == "0")):
             continue
-        parts.add(name)
-        for word in name.split():
-            word = word.strip(".,")
-            if len(word) >= 2 and word.lower() not in _NOT_NAMES:
-                parts.add(word)
-    return parts
+        if identifier_said(text, run):
+            label = "[CARD]" if 13 <= len(digits) <= 19 and _luhn_ok(digits) else "[ID]"
+        elif 7 <= len(digits) <= 15 or run.plus:
+            label = "[PHONE]"
+        else:
+            label = "[NUMBER]"
+        out += [text[position : run.start], label]
+        position = run.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _names(text: str, names: Iterable[str]) -> str:
+    spans = name_spans(text, known=names)
+    out, position = [], 0
+    for start, end in spans:
+        out += [text[position:start], "[NAME]"]
+        position = end
+    out.append(text[position:])
+    return re.sub(r"\[NAME\](?:[\s,-]+\[NAME\])+", "[NAME]", "".join(out))
 
 
 def transcript_redact(call: CallInput) -> Redaction:
     names = names_find(call)
-    lines = tuple(
-        Line(
-            speaker=line.speaker,
-            text=text_redact(line.text, names=names),
-            start_ms=line.start_ms,
-            end_ms=line.end_ms,
+    lines = []
+    asked_birth = False
+    for line in call.lines:
+        text = text_redact(line.text, names=names, birth=asked_birth)
+        lines.append(
+            Line(speaker=line.speaker, text=text, start_ms=line.start_ms, end_ms=line.end_ms)
         )
-        for line in call.lines
-    )
-    return Redaction(lines=lines, names=tuple(names))
+        asked_birth = line.speaker != "caller" and bool(_BIRTH_QUESTION.search(line.text))
+    return Redaction(lines=tuple(lines), names=tuple(names))
 
 
-def json_redact(value: object, *, names: Iterable[str] = ()) -> object:
-    """A tool's arguments or result with every string value redacted (keys kept)."""
+_BIRTH_QUESTION = re.compile(
+    r"\b(?:date of birth|birth ?date|birthday|d\.?o\.?b|born|fecha de nacimiento|naci[oó])\b",
+    re.IGNORECASE,
+)
+
+
+def json_redact(value: object, *, names: Iterable[str] = (), key: str = "") -> object:
+    """A tool's arguments or result with every string value redacted (keys kept). An
+    appointment's ISO 8601 date or time stays readable; a date of birth does not."""
     if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value.strip()) and not _BIRTH_KEY.search(key):
+            return value
         return text_redact(value, names=names)
     if isinstance(value, dict):
-        return {key: json_redact(item, names=names) for key, item in value.items()}
+        return {k: json_redact(item, names=names, key=str(k)) for k, item in value.items()}
     if isinstance(value, list):
-        return [json_redact(item, names=names) for item in value]
+        return [json_redact(item, names=names, key=key) for item in value]
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10_000:
         return "[NUMBER]"  # a phone number sent as a JSON number
     return value
+
+
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_BIRTH_KEY = re.compile(r"birth|dob|born|nacimiento", re.IGNORECASE)

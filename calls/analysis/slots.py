@@ -1,5 +1,7 @@
 """What the caller gave us: name, callback number (E.164), reason, urgency.
 
+Names are read by calls.analysis.names, spoken numbers by calls.analysis.phone_numbers.
+
 In: CallInput and the intent label. Out: Slots. The reason is matched to the business's
 services (names and spoken aliases, fuzzy) where it can; otherwise it is the clinical
 concern or the intent in words.
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from calls.analysis.redact import names_find
+from calls.analysis.names import caller_name_find
+from calls.analysis.phone_numbers import callback_spoken
 from calls.analysis.types import CallInput, ServiceOption
-from console.phones import phone_to_e164_or_none
+from console.privacy.phones import phone_to_e164_or_none
 
 URGENCIES = ("low", "normal", "high", "emergency")
 
@@ -60,15 +63,6 @@ _CLINICAL_REASONS = re.compile(
     r"test results|lab results|blood pressure|checkup|check-up|vaccination|flu shot|physical)\b",
     re.IGNORECASE,
 )
-_PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
-_DIGIT_WORD = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
-_SPOKEN = re.compile(
-    r"\b(?:(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)\b[\s,-]*){7,}",
-    re.IGNORECASE,
-)
 _INTENT_REASONS = {
     "book": "new appointment",
     "reschedule": "move an appointment",
@@ -100,30 +94,12 @@ def red_flags_find(caller_lines: list[str]) -> list[str]:
     return found
 
 
-def _spoken_digits(text: str) -> str:
-    digits: list[str] = []
-    repeat = 1
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word == "double":
-            repeat = 2
-            continue
-        if word == "triple":
-            repeat = 3
-            continue
-        digits.append(_DIGIT_WORD.get(word, "") * repeat)
-        repeat = 1
-    return "".join(digits)
-
-
 def callback_find(call: CallInput) -> str:
-    """A number the caller said, else the one the agent booked with, else caller id."""
-    for text in call.caller_lines:
-        candidates = [m.group(0) for m in _PHONE_CANDIDATE.finditer(text)]
-        candidates += [_spoken_digits(m.group(0)) for m in _SPOKEN.finditer(text)]
-        for candidate in candidates:
-            e164 = phone_to_e164_or_none(candidate, region=call.region)
-            if e164:
-                return e164
+    """The number to call back on: the last one the caller said aloud (a correction of its
+    last digits applied), else the one the agent booked with, else the caller id."""
+    spoken = callback_spoken(call.lines, region=call.region)
+    if spoken:
+        return spoken
     for tool in call.tools:
         customer = tool.arguments.get("customer")
         if isinstance(customer, dict) and isinstance(customer.get("phone"), str):
@@ -173,7 +149,6 @@ def urgency_assess(caller_lines: list[str], *, intent: str, red_flags: list[str]
 
 
 def slots_extract(call: CallInput, *, intent: str) -> Slots:
-    names = names_find(call)
     red_flags = red_flags_find(call.caller_lines)
     service = _tool_service(call) or service_match(call.caller_text, call.services)
     if service is not None:
@@ -188,7 +163,7 @@ def slots_extract(call: CallInput, *, intent: str) -> Slots:
             reason = _INTENT_REASONS.get(intent, "")
         service_id = None
     return Slots(
-        caller_name=names[0] if names else "",
+        caller_name=caller_name_find(call.lines, call.tools),
         callback_number=callback_find(call),
         reason=reason,
         reason_service_id=service_id,

@@ -9,7 +9,7 @@ from typing import Any
 from calls.ingest import call_events_ingest
 from calls.models import Call
 from calls.validation import events_parse
-from console.models import Business
+from console.tenancy.models import Business
 
 _ids = count(1)
 

@@ -12,7 +12,7 @@ from django.test import TestCase
 from calls.ingest import call_events_ingest
 from calls.models import Call
 from calls.validation import events_parse
-from console.models import Business
+from console.tenancy.models import Business
 
 _ids = count(1)
 

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from calls.analysis.evaluation import EVAL_DIR, Report, evaluate, examples_load
 from calls.analysis.red_flags import KINDS
-from calls.review import review_save
+from calls.review.services import review_save
 from calls.tests.review_calls import BOOKING, finished_call
 
 # A false emergency sends a person to a call that did not need one, and alerts that cry

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from calls.models import CallAnalysis, CallNote, CallReview
 from calls.tests.review_calls import BOOKING, finished_call
-from console.models import AuditEntry
+from console.audit.models import AuditEntry
 
 TOOLS = [
     {

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from calls.review import review_save
+from calls.review.services import review_save
 from calls.tests.review_calls import ANGRY, BOOKING, PRICES, finished_call
 
 URL = "/calls/"
@@ -183,7 +183,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, calls) -> None:  # type
 def test_a_long_list_says_more_than_the_cap_and_still_pages(
     client_for, owner, calls, monkeypatch
 ) -> None:
-    monkeypatch.setattr("calls.pagination.COUNT_CAP", 2)
+    monkeypatch.setattr("calls.review.pagination.COUNT_CAP", 2)
     client = client_for(owner)
     response = client.get(URL, {"per_page": 25})
     assert "More than 2 analysed calls" in response.content.decode()

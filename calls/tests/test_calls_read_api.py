@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from calls.review import review_save
+from calls.review.services import review_save
 from calls.tests.review_calls import ANGRY, BOOKING, PRICES, finished_call
 
 SECRETS = ("Jenny", "4155550199", "415 555 0199", "6285550143", "628 555 0143")
@@ -156,7 +156,7 @@ def test_pages_hold_at_most_the_page_size(api, business) -> None:
 
 
 def test_the_original_is_given_on_request_and_the_look_is_audited(api, calls) -> None:
-    from console.models import AuditEntry
+    from console.audit.models import AuditEntry
 
     body = api.get("/api/v1/calls/gw-book", {"reveal": "true"}).json()
     assert body["original"]["caller_name"] == "Jenny Park"

@@ -20,8 +20,8 @@ from django.utils import timezone
 from calls.models import Call, CallEvent
 from calls.tests.test_ingest_api import URL, segment, started
 from conftest import websocket_headers
-from console.apikeys import api_key_create
 from console.asgi import application, hot_routes
+from console.tenancy.apikeys import api_key_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,8 @@ def test_an_ended_card_shows_the_analysis(business, front_desk, client_for) -> N
 
     finished_call(business, "gw-angry", ANGRY)
     html = client_for(front_desk).get("/calls/live/").content.decode()
-    card = html[html.index('data-call-id="gw-angry"') :]
+    # The card (the "needs attention" list above it names the call too).
+    card = html[html.index('class="call-card status-ended" data-call-id="gw-angry"') :]
     assert "Complaint" in card[:2000] and ESCALATE_BADGE in card[:2000]
 
 

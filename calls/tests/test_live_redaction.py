@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from calls.live import segment_state, transcript_fragment_from_states
+from calls.live import (
+    call_names_said,
+    dashboard_fragment,
+    segment_state,
+    transcript_fragment_from_states,
+)
 from calls.models import Call, TranscriptSegment
 from calls.tests.factories import call_start, hang_up, say
 
@@ -67,10 +72,58 @@ def test_front_desk_cannot_export_calls(business, front_desk, client_for) -> Non
 
 
 def test_an_export_is_written_to_the_audit_log(business, manager, client_for) -> None:
-    from console.models import AuditEntry
+    from console.audit.models import AuditEntry
 
     response = client_for(manager).get("/calls/export.csv", {"q": "refund"})
     assert response.status_code == 200
     b"".join(response.streaming_content)
     entry = AuditEntry.objects.get(action="calls.exported")
     assert entry.actor == manager and entry.data["filters"] == ["q"]
+
+
+def test_a_name_said_earlier_in_the_call_is_masked_in_a_later_live_line(business) -> None:
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "Hi, my name is Ikaika Kealoha.")
+    say(business, "gw-1", 1, "kealoha, like I said")
+    call = Call.objects.get(call_id="gw-1")
+    segment = TranscriptSegment.objects.get(call=call, seq=1)
+    state = segment_state(segment, names=call_names_said(call=call))
+    assert "kealoha" not in state["text"].lower() and "[NAME]" in state["text"]
+
+
+def test_the_live_dashboard_never_shows_a_name_a_caller_said(business, front_desk, client_for):
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "hi this is jenny park i wanted a blow dry")
+    html = client_for(front_desk).get("/calls/live/").content.decode()
+    assert 'data-call-id="gw-1"' in html
+    assert "jenny" not in html.lower() and "[NAME]" in html
+
+
+def test_the_live_card_sent_after_a_line_masks_names_said_before_it(business) -> None:
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "my name is Ikaika Kealoha")
+    say(business, "gw-1", 1, "yes kealoha")
+    call = Call.objects.get(call_id="gw-1")
+    html = dashboard_fragment(call=call, names=call_names_said(call=call))
+    assert "kealoha" not in html.lower()
+
+
+def test_the_transcript_page_masks_a_name_said_earlier_when_it_recurs(
+    business, front_desk, client_for
+):
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "Hi, my name is Ikaika Kealoha.")
+    say(business, "gw-1", 1, "kealoha, like I said")
+    pk = Call.objects.get(call_id="gw-1").pk
+    html = client_for(front_desk).get(f"/calls/live/{pk}/").content.decode()
+    assert "kealoha" not in html.lower() and "ikaika" not in html.lower()
+    assert TranscriptSegment.objects.get(call_id=pk, seq=1).text == "kealoha, like I said"
+
+
+def test_a_bare_answer_in_a_later_batch_still_sees_the_agents_question(business) -> None:
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "Can I take your name?", speaker="agent")
+    call = Call.objects.get(call_id="gw-1")
+    assert call_names_said(call=call) == []
+    say(business, "gw-1", 1, "ikaika kealoha")
+    assert [n.lower() for n in call_names_said(call=call)] == ["ikaika", "kealoha"]

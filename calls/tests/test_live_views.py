@@ -50,8 +50,9 @@ def test_the_live_page_keeps_its_query_count_with_many_calls(
         say(business, f"gw-{i}", 0, "hello")
     client = client_for(front_desk)
     client.get("/calls/live/")
-    # Session, user, memberships, the two lists, the business switcher: not one per call.
-    with django_assert_num_queries(6):
+    # Session, user, memberships, the two lists, the business switcher, and the alerts
+    # (open, recently acknowledged): not one per call.
+    with django_assert_num_queries(8):
         client.get("/calls/live/")
 
 

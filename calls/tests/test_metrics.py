@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from calls.charts import bar_chart
-from calls.metrics import metrics_compute
+from calls.metrics.charts import bar_chart
+from calls.metrics.selectors import metrics_compute
 from calls.tests.review_calls import ANGRY, BOOKING, PRICES, finished_call
 
 BOOK = {"name": "book_appointment", "result": {"reference": "GB-1"}}

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from calls.analysis.agreement import reviewer_agreement_compute
 from calls.models import CallAnalysis
-from calls.review import review_save
+from calls.review.services import review_save
 from calls.tests.review_calls import ANGRY, BOOKING, PRICES, finished_call
 
 

@@ -71,7 +71,7 @@ def test_a_dashboard_on_one_server_sees_events_ingested_through_the_other(
 ):
     from websockets.sync.client import connect
 
-    from console.apikeys import api_key_create
+    from console.tenancy.apikeys import api_key_create
 
     server_a, server_b = two_servers
     secret = api_key_create(business=business, name="gw", scopes=["ingest"]).secret

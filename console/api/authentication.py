@@ -7,7 +7,7 @@ from rest_framework import authentication, exceptions
 
 from console.api.endpoint import WWW_AUTHENTICATE, api_key_from_header
 from console.api.errors import ApiError
-from console.models import ApiKey
+from console.tenancy.models import ApiKey
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

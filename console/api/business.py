@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console.models import Business, validate_timezone
-from console.services import business_update
+from console.tenancy.models import Business, validate_timezone
+from console.tenancy.services import business_update
 
 
 class BusinessSerializer(serializers.ModelSerializer):

@@ -19,9 +19,10 @@ from django.http import HttpRequest
 from django.utils.http import parse_header_parameters
 
 from console.api.errors import ApiError, BodyTooLarge
-from console.apikeys import api_key_authenticate
-from console.models import ApiKey
-from console.trials import business_is_read_only
+from console.api.json_depth import MAX_DEPTH, json_too_deep
+from console.tenancy.apikeys import api_key_authenticate
+from console.tenancy.models import ApiKey
+from console.tenancy.subscription import business_is_read_only
 
 WWW_AUTHENTICATE = 'Bearer realm="api"'
 NO_KEY = "An API key is required: 'Authorization: Bearer <key>'."
@@ -78,9 +79,14 @@ def api_key_require(api_key: ApiKey | None, scope: str | None, *, write: bool) -
 
 
 def json_decode(raw: bytes) -> Any:
-    """A JSON body of at most API_MAX_BODY_BYTES: 413 over it, 400 invalid_json if not JSON."""
+    """A JSON body of at most API_MAX_BODY_BYTES: 413 over it, 400 invalid_json if not JSON
+    or nested deeper than MAX_DEPTH."""
     if len(raw) > settings.API_MAX_BODY_BYTES:
         raise BodyTooLarge()
+    if json_too_deep(raw):
+        raise ApiError(
+            400, "invalid_json", f"The body nests arrays and objects more than {MAX_DEPTH} deep."
+        )
     try:
         return json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:

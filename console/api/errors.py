@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
 
 _CODES = {
     400: "invalid",
@@ -83,6 +87,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     # which imports this module.
     from rest_framework.views import set_rollback
 
+    from console.api.backing_services import backing_service_unavailable, unavailable_error
+
+    if backing_service_unavailable(exc):
+        logger.warning("API request refused with 503: %r", exc)
+        exc = unavailable_error()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -118,5 +127,6 @@ def json_error(status_code: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(error_body(code, message), status=status_code)
 
 
+@csrf_exempt  # an unknown API path is a 404 for every method, not a CSRF refusal
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return json_error(404, "not_found", "No such resource.")

@@ -6,7 +6,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from console.api.endpoint import NO_KEY, api_key_require
-from console.models import ApiKey
+from console.tenancy.models import ApiKey
 
 
 class HasScope(BasePermission):

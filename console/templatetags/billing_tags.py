@@ -6,9 +6,9 @@ from typing import Any
 
 from django import template
 
-from console.billing import can_manage_billing
-from console.tenancy import Access
-from console.trials import business_is_read_only, trial_days_left
+from console.billing.services import can_manage_billing
+from console.tenancy.access import Access
+from console.tenancy.subscription import business_is_read_only, trial_days_left
 
 register = template.Library()
 

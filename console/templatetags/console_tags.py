@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import template
 
-from console import roles
-from console.tenancy import Access
+from console.tenancy import roles
+from console.tenancy.access import Access
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from console.models import User
+from console.tenancy.models import User
 
 PERSONAL = [
     "calls.Call",
@@ -38,7 +38,8 @@ def test_every_registered_admin_page_opens_for_a_superuser(db: None) -> None:
 
 
 def test_billing_records_cannot_be_edited_in_the_admin(db: None) -> None:
-    from console.models import Commission, Invoice
+    from console.affiliates.models import Commission
+    from console.billing.models import Invoice
 
     for model in (Invoice, Commission):
         model_admin = admin.site._registry[model]

@@ -15,24 +15,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import make_user
-from console.affiliates import (
+from console.affiliates.models import Affiliate, Commission, Payout, Referral, ReferralClick
+from console.affiliates.services import (
     AffiliateError,
     commission_cents,
     payout_approve,
     referral_attribute,
 )
-from console.models import (
-    Affiliate,
-    Business,
-    Commission,
-    Invoice,
-    Membership,
-    Payout,
-    Referral,
-    ReferralClick,
-    User,
-)
+from console.billing.models import Invoice
 from console.tasks import commissions_approve
+from console.tenancy.models import Business, Membership, User
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -60,7 +52,7 @@ def _paid_invoice(business: Business, cents: int, n: int = 1, days_ago: int = 0)
 
 
 def _earn(affiliate: Affiliate, business: Business, cents: int, n: int = 1, days_ago: int = 0):
-    from console.affiliates import commission_earn
+    from console.affiliates.services import commission_earn
 
     Referral.objects.get_or_create(business=business, defaults={"affiliate": affiliate})
     return commission_earn(invoice=_paid_invoice(business, cents, n, days_ago))
@@ -219,7 +211,7 @@ def test_payouts_need_the_threshold_and_platform_staff(
 
 
 def test_a_refund_after_payout_lowers_the_next_payout(catalogue: None, business: Business) -> None:
-    from console.affiliates import commission_reverse
+    from console.affiliates.services import commission_reverse
 
     affiliate = _affiliate()
     earning = _earn(affiliate, business, 49900, days_ago=40)
@@ -337,7 +329,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 def test_the_chart_dates_an_earning_by_its_invoice_payment(
     catalogue: None, business: Business
 ) -> None:
-    from console.affiliates import dashboard_get
+    from console.affiliates.services import dashboard_get
 
     affiliate = _affiliate()
     _earn(affiliate, business, 100000, n=1, days_ago=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.models import Business
+from console.tenancy.models import Business
 
 URL = "/api/v1/business"
 

@@ -6,8 +6,9 @@ from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from console.audit import audit_log_write
-from console.models import AuditEntry, Business, User
+from console.audit.log import audit_log_write
+from console.audit.models import AuditEntry
+from console.tenancy.models import Business, User
 
 
 def test_the_database_refuses_to_change_an_audit_entry(business: Business, owner: User) -> None:

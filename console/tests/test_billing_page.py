@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from console.models import AuditEntry, BillingAccount, Business, Invoice
+from console.audit.models import AuditEntry
+from console.billing.models import BillingAccount, Invoice
+from console.tenancy.models import Business
 from console.tests.billing_fixtures import (  # noqa: F401
     catalogue_fixture,
     fake_stripe_fixture,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from console.models import Business, Membership, User
+from console.tenancy.models import Business, Membership, User
 
 
 def test_create_business_prints_the_slug_and_makes_the_owner(db: None, capsys) -> None:

@@ -4,7 +4,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from console.models import Affiliate, Commission, Invoice, Referral, ReferralClick
+from console.affiliates.models import Affiliate, Commission, Referral, ReferralClick
+from console.billing.models import Invoice
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
 
 

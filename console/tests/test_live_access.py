@@ -11,9 +11,9 @@ from channels.testing import WebsocketCommunicator
 
 from conftest import websocket_headers
 from console.asgi import application
-from console.live_access import CLOSE_ACCESS_CHANGED
-from console.models import Membership
-from console.services import membership_remove
+from console.tenancy.models import Membership
+from console.tenancy.services import membership_remove
+from console.tenancy.sockets import CLOSE_ACCESS_CHANGED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from conftest import PASSWORD
-from console.models import AuditEntry, Business, User
+from console.audit.models import AuditEntry
+from console.tenancy.models import Business, User
 
 
 def sign_in(client: Client, email: str, password: str) -> object:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core import mail
 from django.urls import reverse
 
-from console.models import Business, Membership, User
+from console.tenancy.models import Business, Membership, User
 
 
 def test_an_owner_adds_a_new_person_who_gets_a_link_to_set_a_password(

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from console.models import AffiliateProgram, Plan
+from console.affiliates.models import AffiliateProgram
+from console.billing.models import Plan
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
 
 
@@ -43,3 +44,21 @@ def test_the_pricing_page_loads_nothing_from_other_sites(catalogue: None) -> Non
     html = Client().get(reverse("pricing")).content.decode()
     assert "https://" not in html.replace("https://checkout", "")
     assert "//fonts." not in html and "cdn" not in html.lower()
+
+
+def test_the_side_by_side_table_never_says_growth_lacks_what_it_includes(
+    catalogue: None,
+) -> None:
+    response = Client().get(reverse("pricing"))
+    comparison = response.context["comparison"]
+    plans = response.context["plans"]
+    growth = next(i for i, p in enumerate(plans) if p.code == "growth")
+    starter = next(i for i, p in enumerate(plans) if p.code == "starter")
+    rows = {row["feature"]: row["included"] for row in comparison}
+    # Everything Starter has, Growth (the plan above it) has too, and the table says so.
+    for feature in plans[starter].features:
+        assert rows[feature][growth], feature
+    # What only Growth has is not claimed for Starter.
+    assert not rows["API access for your own systems"][starter]
+    assert rows["API access for your own systems"][growth]
+    assert "Everything in Starter" in response.content.decode()

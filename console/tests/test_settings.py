@@ -119,3 +119,27 @@ def test_production_mode_passes_check_deploy_with_no_warnings(tmp_path: Path) ->
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on"])
 def test_debug_can_be_turned_on_by_the_environment(value: str) -> None:
     assert probe({"DEBUG": value})["debug"] is True
+
+
+SITE_URL_PROBE = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.SITE_URL)
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8123"}, "http://127.0.0.1:8123"),
+        ({"PORT": "8123", "SITE_URL": "https://salon.example.com/"}, "https://salon.example.com"),
+    ],
+)
+def test_links_in_messages_follow_the_port_served_unless_site_url_is_set(
+    env: dict[str, str], site_url: str
+) -> None:
+    result = run(["-c", SITE_URL_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == site_url

@@ -9,8 +9,9 @@ from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from console.client_address import TOO_MANY_SIGNUPS, client_ip
-from console.models import Business, User
+from console.privacy.client_address import client_ip
+from console.tenancy.models import Business, User
+from console.tenancy.signup_limit import TOO_MANY_SIGNUPS
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
 from console.tests.test_trial_signup import FORM
 

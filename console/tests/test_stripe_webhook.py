@@ -9,17 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import make_user
-from console.models import (
-    Affiliate,
-    AuditEntry,
-    BillingAccount,
-    Business,
-    Commission,
-    Invoice,
-    Referral,
-    ReferralClick,
-    StripeEvent,
-)
+from console.affiliates.models import Affiliate, Commission, Referral, ReferralClick
+from console.audit.models import AuditEntry
+from console.billing.models import BillingAccount, Invoice, StripeEvent
+from console.tenancy.models import Business
 from console.tests.billing_fixtures import (  # noqa: F401
     catalogue_fixture,
     event,

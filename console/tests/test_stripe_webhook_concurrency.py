@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 
 from conftest import make_business, make_user
-from console.billing import webhook_receive
-from console.models import Affiliate, BillingAccount, Commission, Invoice, Referral, StripeEvent
+from console.affiliates.models import Affiliate, Commission, Referral
+from console.billing.models import BillingAccount, Invoice, StripeEvent
+from console.billing.services import webhook_receive
 from console.tests.billing_fixtures import (  # noqa: F401
     catalogue_seed,
     event,

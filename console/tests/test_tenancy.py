@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from console.apikeys import api_key_create
-from console.models import ApiKey, Business, Membership, User
-from console.services import membership_add
-from console.tenancy import SESSION_KEY
+from console.tenancy.access import SESSION_KEY
+from console.tenancy.apikeys import api_key_create
+from console.tenancy.models import ApiKey, Business, Membership, User
+from console.tenancy.services import membership_add
 
 
 def test_an_owner_cannot_revoke_another_business_key(

@@ -9,10 +9,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from console.models import Business, TrialNotice
+from console.billing.models import TrialNotice
 from console.tasks import trial_reminders_send, trials_expire
+from console.tenancy.models import Business
+from console.tenancy.subscription import business_is_read_only
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
-from console.trials import business_is_read_only
 
 
 def _trial_ending_in(business: Business, delta: timedelta) -> Business:

@@ -6,10 +6,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from console.models import Business, Membership, Role, User
-from console.tenancy import SESSION_KEY
+from console.billing.trials import prefix_from_name
+from console.tenancy.access import SESSION_KEY
+from console.tenancy.models import Business, Membership, Role, User
+from console.tenancy.subscription import trial_days_left
 from console.tests.billing_fixtures import catalogue_fixture  # noqa: F401
-from console.trials import prefix_from_name, trial_days_left
 
 FORM = {
     "business_name": "Glow Beauty Studio",

@@ -33,6 +33,7 @@
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-since]").forEach(function (el) {
+      if (el.closest(".stale")) return; // not live: do not count on as if it were
       var since = Date.parse(el.getAttribute("data-since"));
       if (isNaN(since)) return;
       var s = Math.max(0, Math.floor((now - since) / 1000));
@@ -40,6 +41,9 @@
       el.textContent = (h ? h + ":" + pad(m) : m) + ":" + pad(s % 60);
     });
   }
+  // A redrawn card arrives saying 0:00: count it at once, in the same task as the swap.
+  document.addEventListener("htmx:wsAfterMessage", tick);
+  document.addEventListener("htmx:afterSwap", tick);
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", tick);
 })();

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from calls.analysis.pipeline import call_analyze, calls_unanalysed
 from calls.models import Call
 from calls.tasks import calls_analysis_queue
-from console.models import Business
+from console.tenancy.models import Business
 
 
 class Command(BaseCommand):

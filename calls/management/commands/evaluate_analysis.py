@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from calls.analysis import ANALYZER_VERSION
 from calls.analysis.evaluation import evaluate, examples_from_reviews, examples_load
-from console.models import Business
+from console.tenancy.models import Business
 
 
 class Command(BaseCommand):

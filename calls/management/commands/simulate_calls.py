@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from calls.simulator import Target, simulation_run
-from console.apikeys import api_key_create
-from console.models import Business
+from console.tenancy.apikeys import api_key_create
+from console.tenancy.models import Business
 
 DEMO_SLUGS = ("glow-bar", "harbor-clinic")
 
@@ -14,7 +14,8 @@ DEMO_SLUGS = ("glow-bar", "harbor-clinic")
 class Command(BaseCommand):
     help = (
         "Play realistic salon and clinic calls through the real ingest endpoint "
-        "(POST /api/v1/events), several at once, with real timing."
+        "(POST /api/v1/events) and tools API (book, move, cancel), several at once, "
+        "with real timing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,8 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"No such business: {', '.join(sorted(missing))}")
         targets = []
         for business in businesses:
-            # A key of its own, so the simulator is visible (and revocable) in the console.
-            created = api_key_create(business=business, name="Call simulator", scopes=["ingest"])
+            # A key of its own, so the simulator is visible (and revocable) in the console;
+            # `tools`: its calls book, move and cancel for real.
+            created = api_key_create(
+                business=business, name="Call simulator", scopes=["ingest", "tools"]
+            )
             targets.append(Target(name=business.name, kind=business.kind, key=created.secret))
         calls = None if opts["forever"] else opts["calls"]
         verbosity = opts["verbosity"]

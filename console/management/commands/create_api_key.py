@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from console.apikeys import InvalidScopes, api_key_create, scopes_parse
-from console.models import Business
+from console.tenancy.apikeys import InvalidScopes, api_key_create, scopes_parse
+from console.tenancy.models import Business
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from console.models import Business, User
-from console.services import BusinessError, business_create, user_create
+from console.tenancy.models import Business, User
+from console.tenancy.services import BusinessError, business_create, user_create
 
 
 class Command(BaseCommand):

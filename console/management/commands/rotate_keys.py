@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from console.encryption import EncryptedTextField, rotate_token
+from console.privacy.encryption import EncryptedTextField, rotate_token
 
 
 class Command(BaseCommand):

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from console.demo import DEMO_PASSWORD, demo_businesses_seed
+from console.demo.affiliates import affiliates_demo_seed
+from console.demo.bookings import bookings_demo_seed
+from console.demo.businesses import DEMO_PASSWORD, demo_businesses_seed
 
 
 class Command(BaseCommand):
@@ -12,13 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         _businesses, logins = demo_businesses_seed()
-        # Each app seeds its own demo data below, for every demo business.
-        from bookings.demo import bookings_demo_seed
-
+        # Each app's demo data, for every demo business.
         for business in _businesses:
             bookings_demo_seed(business)
-        from console.demo_affiliates import affiliates_demo_seed
-
         logins.append(affiliates_demo_seed(referred=_businesses[0]))
         lines = [f"  {login.email:<28} {login.role:<15} {login.business}" for login in logins]
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,2 +1,0 @@
-"""Console pages of the appointment book: book (day/week, booking), panel (one
-appointment), search, settings_pages (services, staff, hours, rules)."""

@@ -1,0 +1,40 @@
+"""A call's transcript as the live pages show it: redacted as a whole call, for every role.
+
+A line redacted on its own keeps a name that the caller gave on an earlier line or that the
+agent sent to a booking tool ("Priya again"); here every line is redacted with all the names
+the call has given so far, as the review page does. The original is only the audited reveal
+(calls.review.transcript_reveal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calls.analysis.pipeline import call_input_build
+from calls.analysis.redact import names_find, text_redact
+from calls.models import Call, CallAnalysis
+
+
+@dataclass(frozen=True)
+class LiveSegment:
+    seq: int
+    speaker: str
+    text: str
+    final: bool
+
+
+def call_segments_redacted(*, call: Call) -> list[LiveSegment]:
+    """Every line of the call (partial ones too) with the call's names and details replaced."""
+    names = names_find(call_input_build(call))
+    analysis = CallAnalysis.objects.filter(call=call, is_current=True).first()
+    if analysis is not None and analysis.caller_name:
+        names.append(analysis.caller_name)
+    return [
+        LiveSegment(
+            seq=segment.seq,
+            speaker=segment.speaker,
+            text=text_redact(segment.text, names=names) if segment.text else "",
+            final=segment.final,
+        )
+        for segment in call.segments.order_by("seq")
+    ]

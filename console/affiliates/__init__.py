@@ -1,0 +1,1 @@
+"""The affiliate program: referral links, attribution, 22% commissions, payouts."""

@@ -1,0 +1,1 @@
+"""Plans, Stripe checkout and webhooks, invoices, and the 14-day trial's lifecycle."""

@@ -1,0 +1,2 @@
+"""Personal data: field encryption with key rotation, blind indexes, phone numbers, the
+client's address."""

@@ -1,0 +1,1 @@
+"""The public site: pricing, the trial sign-up and its limits, error pages."""
