@@ -40,8 +40,14 @@ _RULES: dict[str, list[tuple[str, float]]] = {
         (r"\b(i'd|i would|i want|i'd like|like) (to )?(book|get|have) (a|an|my)\b", 1.5),
         (r"\b(can i (see|get)|can someone (do|see))\b", 1.0),
         (r"\bnew (client|patient)\b", 1.0),
-        (r"\b(i'd like|i would like|i want|i need|can i (get|have)|could i (get|have)|i'm after)\b (a|an|some|my|to see) (?!question|word|quick)", 2.0),  # noqa: E501
-        (r"\b(quer[ií]a|quisiera|quiero|necesito) (un|una|sacar|hacer|pedir|vacunarme|cortarme|fisioterapia|consulta)\b", 2.0),  # noqa: E501
+        (
+            r"\b(i'd like|i would like|i want|i need|can i (get|have)|could i (get|have)|i'm after)\b (a|an|some|my|to see) (?!question|word|quick)",  # noqa: E501
+            2.0,
+        ),
+        (
+            r"\b(quer[ií]a|quisiera|quiero|necesito) (un|una|sacar|hacer|pedir|vacunarme|cortarme|fisioterapia|consulta)\b",  # noqa: E501
+            2.0,
+        ),
         (r"\b(call me back about|about my) (a |an |the )?\w+", 0.8),
         (r"\bavailab(le|ility)\b", 0.8),
         (r"\b(cita|reservar|apúntame|apuntarme|agendar|pedir hora)\b", 2.0),
