@@ -67,6 +67,23 @@ def model_loaded() -> bool:
     return _model is not None
 
 
+_background: threading.Thread | None = None
+
+
+def model_ready() -> bool:
+    """True once the model is loaded; else starts loading it in a background thread (once)
+    and answers False at once. For the live path, which must not wait seconds for a cold
+    load on the first segment after a restart."""
+    global _background
+    if _model is not None:
+        return True
+    with _lock:
+        if _background is None:
+            _background = threading.Thread(target=model_load, name="embedding-load", daemon=True)
+            _background.start()
+    return False
+
+
 def sentences_embed(sentences: Sequence[str]) -> Vectors:
     """One unit vector per sentence, in order (shape: len × 384)."""
     if not sentences:

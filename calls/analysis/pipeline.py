@@ -14,6 +14,7 @@ from functools import partial
 
 from django.db import transaction
 
+from calls.analysis.embedding import model_load
 from calls.analysis.engines import engine_answer, engine_values, engine_version
 from calls.analysis.escalation import Escalation, escalation_decide
 from calls.analysis.intent import Intent, intent_classify
@@ -47,6 +48,7 @@ class AnalysisResult:
 def analysis_run(call: CallInput) -> AnalysisResult:
     """Safety first: the red flags are found before anything else and force the call to an
     emergency, escalated, whatever the other steps make of it."""
+    model_load()  # a worker waits for the model: the red flags use it after the call
     redaction = transcript_redact(call)
     red_flags = tuple(
         replace(flag, evidence=text_redact(flag.evidence, names=redaction.names))

@@ -17,6 +17,11 @@ A sentence that denies the sign ("no chest pain", "ni me falta el aire"), tells 
 ("a stroke two years ago", "the pains have gone") or asks for information ("I read that
 an overdose...") raises nothing. The thresholds were set on the labelled set
 (eval/emergencies.yaml and eval/false_alarms.yaml); evaluate_analysis prints both numbers.
+
+Live, right after a restart, the model may not be loaded yet: the live path never waits for
+it (a cold load takes seconds), it asks for a background load and uses the rules alone
+meanwhile (they find every labelled emergency on their own; the model adds reach). The
+post-call analysis loads the model first and always uses both (pipeline.py).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calls.analysis import embedding
 from calls.analysis.embedding import Prototypes, sentences_embed
 from calls.analysis.language import utterance_language
 
@@ -528,7 +534,8 @@ def _sentence_negated(sentence: str) -> bool:
 
 
 def red_flags_find(texts: Sequence[str]) -> list[RedFlag]:
-    """The red flags in the caller's utterances, one per kind, in the order first raised."""
+    """The red flags in the caller's utterances, one per kind, in the order first raised.
+    Uses the embedding model once it is loaded (see the module's docstring)."""
     sentences = sentences_split(texts)
     if not sentences:
         return []
@@ -558,6 +565,8 @@ def red_flags_find(texts: Sequence[str]) -> list[RedFlag]:
     candidates = [
         i for i, s in enumerate(sentences) if live[i] and len(s.split()) >= EMBED_MIN_WORDS
     ]
+    if not embedding.model_ready():
+        candidates = []
     if candidates:
         similarity = _PROTOTYPES.similarity(sentences_embed([sentences[i] for i in candidates]))
         safe = similarity[:, -1]

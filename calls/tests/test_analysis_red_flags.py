@@ -5,9 +5,16 @@ import time
 
 import pytest
 
+from calls.analysis import embedding, red_flags
 from calls.analysis.pipeline import analysis_run
 from calls.analysis.red_flags import KINDS, RedFlag, red_flags_find
 from calls.analysis.types import CallInput, Line, ToolCall
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _model_loaded() -> None:
+    # red_flags_find never waits for a cold load; these tests measure it with the model.
+    embedding.model_load()
 
 
 def kinds(*texts: str) -> list[str]:
@@ -174,3 +181,11 @@ def test_the_demo_caller_with_a_swollen_jaw_who_struggles_to_swallow_is_an_emerg
     assert (result.slots.urgency, result.escalation.escalate) == ("emergency", True)
     assert result.sentiment.label != "positive"
     assert kinds("My jaw is swollen after the extraction.") == []
+
+
+def test_before_the_model_is_loaded_the_live_path_uses_the_rules_without_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(embedding, "model_ready", lambda: False)
+    monkeypatch.setattr(red_flags, "sentences_embed", None)  # would raise if called
+    assert kinds("My toddler swallowed some of my pills.") == ["poisoning", "child_danger"]
