@@ -54,7 +54,7 @@ def main() -> None:
 
     django.setup()
     import console.celery  # noqa: F401  (a worker imports the app and its tasks)
-    from calls.analysis import embedding
+    from calls.analysis import embedding, language
     from calls.analysis.evaluation import examples_load
     from calls.analysis.language import language_detect
     from calls.analysis.pipeline import analysis_run
@@ -83,6 +83,7 @@ def main() -> None:
             lines = example.call.caller_lines
             sentences = sentences_split(lines)
             embedding._cache.clear()
+            language._scores.cache_clear()
             start = time.perf_counter()
             model.encode(
                 sentences, batch_size=32, normalize_embeddings=True, show_progress_bar=False
@@ -90,16 +91,19 @@ def main() -> None:
             raw_times.append(time.perf_counter() - start)
 
             embedding._cache.clear()
+            language._scores.cache_clear()
             start = time.perf_counter()
             analysis_run(example.call)
             analysis_times.append(time.perf_counter() - start)
 
             embedding._cache.clear()
+            language._scores.cache_clear()
             start = time.perf_counter()
             red_flags_find(lines)
             flag_times.append(time.perf_counter() - start)
 
             embedding._cache.clear()
+            language._scores.cache_clear()
             for count in range(1, len(lines) + 1):
                 start = time.perf_counter()
                 red_flags_find(lines[:count])

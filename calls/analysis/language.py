@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 LANGUAGES = ("en", "es")
@@ -35,7 +36,20 @@ def _detector_load() -> Any:
     return _detector
 
 
+@lru_cache(maxsize=4096)
+def _scores(text: str) -> tuple[float, float]:
+    scores = utterance_language_scores_uncached(text)
+    return scores["en"], scores["es"]
+
+
 def utterance_language_scores(text: str) -> dict[str, float]:
+    """{"en": p, "es": 1 - p} for one utterance, remembered: the live detectors ask again
+    about the earlier utterances of a call on every new segment."""
+    en, es = _scores(text)
+    return {"en": en, "es": es}
+
+
+def utterance_language_scores_uncached(text: str) -> dict[str, float]:
     """{"en": p, "es": 1 - p} for one utterance; empty text is English."""
     if not text.strip():
         return {"en": 1.0, "es": 0.0}
