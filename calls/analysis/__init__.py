@@ -1,4 +1,5 @@
-"""The post-call analysis: redact → sentiment → intent → slots → lead score → escalation.
+"""The post-call analysis: redact → red flags → sentiment → intent → slots → urgency →
+lead score → escalation.
 
 Each step is a module with one plain function taking a `CallInput` (or the previous steps'
 outputs) and returning a small frozen dataclass, so a model-backed analyzer can replace one
@@ -6,4 +7,4 @@ step without touching the others. pipeline.py runs them and stores one CallAnaly
 call and ANALYZER_VERSION.
 """
 
-ANALYZER_VERSION = "rules-1"
+ANALYZER_VERSION = "offline-2"

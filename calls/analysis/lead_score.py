@@ -1,7 +1,8 @@
 """How promising the call is as business, 0–100, with the reasons that moved it.
 
 In: CallInput and the earlier steps' outputs. Out: LeadScore. Starts at BASE; each factor
-adds or removes points and says why, so the reviewer sees the arithmetic.
+adds or removes points and says why, so the reviewer sees the arithmetic. An emergency is
+not a sales lead, whatever was booked: its score is capped at EMERGENCY_CAP.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _INTENT_POINTS = {
     "complaint": (-15, "complaint"),
     "other": (-10, "no clear business intent"),
 }
+EMERGENCY_CAP = 20
 BOOKING_TOOLS = frozenset({"book_appointment", "reschedule_appointment"})
 
 
@@ -36,7 +38,7 @@ def booked_in_call(call: CallInput) -> bool:
 
 
 def lead_score_compute(
-    call: CallInput, *, intent: str, slots: Slots, sentiment: Sentiment
+    call: CallInput, *, intent: str, slots: Slots, sentiment: Sentiment, emergency: bool = False
 ) -> LeadScore:
     reasons: list[dict[str, object]] = []
 
@@ -67,4 +69,7 @@ def lead_score_compute(
     if failures:
         add("tool_failures", -min(15, 5 * failures), f"{failures} tool call(s) failed")
     score = BASE + sum(int(r["points"]) for r in reasons)  # type: ignore[call-overload]
+    if emergency and score > EMERGENCY_CAP:
+        add("emergency", EMERGENCY_CAP - score, "an emergency call: care first, not a sales lead")
+        score = EMERGENCY_CAP
     return LeadScore(score=max(0, min(100, score)), reasons=tuple(reasons))

@@ -8,20 +8,24 @@ the current one), so running it twice, or a retried task, never duplicates anyth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
 from django.db import transaction
 
+from calls.analysis.embedding import model_load
 from calls.analysis.engines import engine_answer, engine_values, engine_version
 from calls.analysis.escalation import Escalation, escalation_decide
 from calls.analysis.intent import Intent, intent_classify
+from calls.analysis.language import language_detect
 from calls.analysis.lead_score import LeadScore, booked_in_call, lead_score_compute
-from calls.analysis.redact import Redaction, transcript_redact
+from calls.analysis.red_flags import RedFlag, red_flags_find
+from calls.analysis.redact import Redaction, text_redact, transcript_redact
 from calls.analysis.sentiment import Sentiment, sentiment_analyze
 from calls.analysis.slots import Slots, slots_extract
 from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
+from calls.analysis.urgency import urgency_assess
 from calls.live.broadcast import call_analysed_broadcast
 from calls.models import Call, CallAnalysis, CallReview
 from calls.models.analysis import effective_fields
@@ -37,15 +41,36 @@ class AnalysisResult:
     lead: LeadScore
     escalation: Escalation
     booked: bool
+    red_flags: tuple[RedFlag, ...] = ()  # evidence redacted
+    language: str = "en"  # en, es or mixed
 
 
 def analysis_run(call: CallInput) -> AnalysisResult:
+    """Safety first: the red flags are found before anything else and force the call to an
+    emergency, escalated, whatever the other steps make of it."""
+    model_load()  # a worker waits for the model: the red flags use it after the call
     redaction = transcript_redact(call)
+    red_flags = tuple(
+        replace(flag, evidence=text_redact(flag.evidence, names=redaction.names))
+        for flag in red_flags_find(call.caller_lines)
+    )
     sentiment = sentiment_analyze(call.caller_lines)
-    intent = intent_classify(call)
+    intent = intent_classify(call, red_flag=bool(red_flags))
     slots = slots_extract(call, intent=intent.label)
-    lead = lead_score_compute(call, intent=intent.label, slots=slots, sentiment=sentiment)
-    escalation = escalation_decide(call, sentiment=sentiment, slots=slots)
+    # slots.py finds names and numbers; urgency and red flags are decided here.
+    reason = slots.reason
+    if red_flags and slots.reason_service_id is None:
+        reason = red_flags[0].description
+    slots = replace(
+        slots,
+        urgency=urgency_assess(call.caller_lines, intent=intent.label, red_flags=red_flags),
+        red_flags=tuple(flag.kind for flag in red_flags),
+        reason=reason,
+    )
+    lead = lead_score_compute(
+        call, intent=intent.label, slots=slots, sentiment=sentiment, emergency=bool(red_flags)
+    )
+    escalation = escalation_decide(call, sentiment=sentiment, red_flags=red_flags)
     return AnalysisResult(
         redaction=redaction,
         sentiment=sentiment,
@@ -54,6 +79,8 @@ def analysis_run(call: CallInput) -> AnalysisResult:
         lead=lead,
         escalation=escalation,
         booked=booked_in_call(call),
+        red_flags=red_flags,
+        language=language_detect(call.caller_lines),
     )
 
 
@@ -166,8 +193,13 @@ def analysis_values(result: AnalysisResult) -> dict[str, object]:
         "details": {
             "intent_scores": result.intent.scores,
             "escalation_reasons": list(result.escalation.reasons),
-            "red_flags": list(slots.red_flags),
+            "red_flags": [
+                {"kind": flag.kind, "evidence": flag.evidence, "language": flag.language}
+                for flag in result.red_flags
+            ],
             "sentiment_lowest": result.sentiment.lowest,
+            "sarcastic_lines": list(result.sentiment.sarcastic),
+            "language": result.language,
         },
     }
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from calls.analysis.agreement import reviewer_agreement_compute
 from calls.metrics.charts import bar_chart
 from calls.metrics.selectors import metrics_compute
 from calls.review.selectors import call_agents
@@ -64,5 +65,12 @@ def calls_metrics(request: HttpRequest) -> HttpResponse:
         ),
         bar_chart(metrics.lead_buckets, title="Lead score distribution", width=400),
     ]
-    context = {"form": form, "metrics": metrics, "charts": charts, "agent": agent}
+    agreement = reviewer_agreement_compute(business=business, since=since, until=until, agent=agent)
+    context = {
+        "form": form,
+        "metrics": metrics,
+        "charts": charts,
+        "agent": agent,
+        "agreement": agreement,
+    }
     return render(request, "calls/review/metrics.html", context)

@@ -73,6 +73,7 @@ def analysis_json(analysis: CallAnalysis | None) -> dict[str, Any] | None:
             "reason": analysis.reason or None,
             "urgency": analysis.urgency,
         },
+        "language": (analysis.details or {}).get("language") or "en",
         "analyzer_version": analysis.analyzer_version,
     }
 

@@ -44,3 +44,42 @@ def test_the_confidence_is_lower_when_the_evidence_is_mixed() -> None:
     clear = intent_classify(caller("I want to book a haircut, can you book me in?"))
     mixed = intent_classify(caller("How much is a haircut? Maybe I'll book one."))
     assert 0 < mixed.confidence < clear.confidence <= 0.98
+
+
+def test_book_in_a_sales_pitch_is_not_a_booking() -> None:
+    call = CallInput(
+        lines=(
+            Line(
+                "caller",
+                "Hi, this is Kevin from BrightReach Marketing, we help salons book more clients.",
+            ),
+            Line("caller", "Could I book a quick demo with the owner?"),
+        )
+    )
+    assert intent_classify(call).label == "other"
+
+
+def test_a_wrong_number_asking_to_book_is_other() -> None:
+    call = CallInput(lines=(Line("caller", "Sorry, I was trying to book a table, wrong number."),))
+    assert intent_classify(call).label == "other"
+
+
+def test_the_last_turns_outweigh_the_opening() -> None:
+    call = CallInput(
+        lines=(
+            Line("caller", "Hi, how much is a gel manicure?"),
+            Line("caller", "And a pedicure?"),
+            Line("caller", "Actually, I have one on Tuesday I won't make. Just cancel it."),
+        ),
+        tools=(ToolCall("cancel_appointment", {}, {"status": "cancelled"}, True),),
+    )
+    assert intent_classify(call).label == "cancel"
+
+
+def test_a_red_flag_at_a_clinic_makes_the_call_clinical_even_when_booked() -> None:
+    call = CallInput(
+        lines=(Line("caller", "I'd like to book in, I've had a weight on my chest all morning."),),
+        tools=(ToolCall("book_appointment", {}, {"reference": "OC-1"}, True),),
+        business_kind="clinic",
+    )
+    assert intent_classify(call, red_flag=True).label == "clinical"

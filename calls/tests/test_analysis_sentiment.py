@@ -31,3 +31,37 @@ def test_the_trend_compares_the_first_third_with_the_last() -> None:
 def test_a_call_where_the_caller_says_nothing_is_neutral() -> None:
     result = sentiment_analyze([])
     assert (result.label, result.score, result.trend) == ("neutral", 0.0, "steady")
+
+
+def test_sarcasm_reads_as_negative() -> None:
+    result = sentiment_analyze(
+        [
+            "Oh great. Just great. Third time you've lost my booking. Fantastic service, really.",
+            "Whatever. Fine.",
+        ]
+    )
+    assert result.label == "negative"
+    assert 0 in result.sarcastic
+
+
+def test_a_caller_describing_danger_politely_is_not_positive() -> None:
+    result = sentiment_analyze(
+        ["Hi, sorry to bother you, my chest feels heavy and it goes into my jaw, please help."]
+    )
+    assert result.label == "negative"
+
+
+def test_spanish_thanks_and_complaints_are_read() -> None:
+    assert sentiment_analyze(["¡Genial! Me salvó la vida, muchas gracias."]).label == "positive"
+    assert sentiment_analyze(["Es una vergüenza, quiero mi dinero de vuelta."]).label == "negative"
+
+
+def test_the_end_of_the_call_weighs_more_than_its_start() -> None:
+    result = sentiment_analyze(
+        [
+            "This is so frustrating, the website is broken.",
+            "I need a haircut before Friday.",
+            "Oh that's perfect, thank you so much, you've saved my week!",
+        ]
+    )
+    assert result.label == "positive"

@@ -106,8 +106,9 @@ def test_one_call_has_its_redacted_transcript_tools_turns_and_analysis(api, call
     analysis = body["analysis"]
     assert set(analysis) == {
         "sentiment", "intent", "lead_score", "lead_reasons", "escalate",
-        "escalation_reason", "slots", "analyzer_version",
+        "escalation_reason", "slots", "language", "analyzer_version",
     }  # fmt: skip
+    assert analysis["language"] == "en"
     assert set(analysis["sentiment"]) == {"score", "label"}
     assert set(analysis["intent"]) == {"label", "confidence"}
     assert analysis["slots"] == {

@@ -1,6 +1,7 @@
 """Score the analyzer: per-field accuracy, precision and recall.
 
-manage.py evaluate_analysis                 # the labelled set in calls/analysis/eval/
+manage.py evaluate_analysis                 # the labelled set: every calls/analysis/eval/*.yaml
+manage.py evaluate_analysis --file F.yaml   # one labelled file
 manage.py evaluate_analysis --corrections   # reviewed calls in the database as labels
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from calls.analysis import ANALYZER_VERSION
-from calls.analysis.evaluation import EVAL_FILE, evaluate, examples_from_reviews, examples_load
+from calls.analysis.evaluation import evaluate, examples_from_reviews, examples_load
 from console.tenancy.models import Business
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
     help = "Evaluate the post-call analysis against labelled transcripts or review corrections."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--file", default=str(EVAL_FILE), help="A labelled transcripts file.")
+        parser.add_argument(
+            "--file", help="One labelled transcripts file (default: every eval/*.yaml)."
+        )
         parser.add_argument(
             "--corrections",
             action="store_true",
@@ -38,12 +41,15 @@ class Command(BaseCommand):
                 business_id = business.pk
             examples = examples_from_reviews(business_id=business_id)
             source = "review corrections"
-        else:
+        elif options["file"]:
             path = Path(options["file"])
             if not path.exists():
                 raise CommandError(f"No such file: {path}")
             examples = examples_load(path)
             source = str(path.name)
+        else:
+            examples = examples_load()
+            source = "calls/analysis/eval/*.yaml"
         if not examples:
             raise CommandError("No labelled calls to evaluate.")
         report = evaluate(examples)
