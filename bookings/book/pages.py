@@ -432,6 +432,8 @@ def _history_row(change: AppointmentChange, tz: ZoneInfo) -> HistoryRow:
         what = "Confirmation sent again"
     else:
         what = change.action
+    if "notified" in after:  # moves and cancellations made since the desk could choose
+        what += " · client told" if after["notified"] else " · client not told"
     return HistoryRow(
         when=f"{change.created_at.astimezone(tz):%-d %b %H:%M}", who=change.actor_label, what=what
     )
