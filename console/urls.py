@@ -104,6 +104,7 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG
     # Pages of the apps
+    path("", include("console.onboarding.urls")),  # the first-day checklist
     path("", include("calls.urls")),
     path("", include("bookings.urls")),
     path("admin/", admin.site.urls),

@@ -110,6 +110,9 @@ class Business(models.Model):
         max_length=10, choices=Subscription.choices, default=Subscription.TRIALING
     )
     trial_ends_at = models.DateTimeField(null=True, blank=True)
+    # A business that signed up for a trial gets the first-day checklist (console.onboarding)
+    # in its navigation until it is dismissed or complete.
+    checklist_open = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
