@@ -50,6 +50,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("switch/", accounts.business_switch, name="business_switch"),
+    path("switch/search/", accounts.business_search, name="business_switch_search"),
     # Settings
     path("settings/", settings.business_settings, name="settings_business"),
     path("settings/members/", settings.members, name="settings_members"),
