@@ -4,6 +4,6 @@ from console.onboarding import views
 
 urlpatterns = [
     path("start/", views.checklist, name="onboarding"),
-    path("start/test-call/", views.test_call, name="onboarding_test_call"),
+    path("start/test-call/", views.practice_call_start, name="onboarding_test_call"),
     path("start/dismiss/", views.dismiss, name="onboarding_dismiss"),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from console.onboarding.checklist import checklist_close, checklist_get
-from console.onboarding.tasks import test_call_queue
+from console.onboarding.tasks import practice_call_queue
 from console.tenancy import roles
 from console.tenancy.access import Access, business_view
 
@@ -30,9 +30,9 @@ def checklist(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @business_view(roles.can_manage_business)
-def test_call(request: HttpRequest) -> HttpResponse:
+def practice_call_start(request: HttpRequest) -> HttpResponse:
     business = _access(request).business
-    test_call_queue(business=business)
+    practice_call_queue(business=business)
     return render(request, f"{PAGE}#test-call", {"placed": True})
 
 

@@ -1,4 +1,5 @@
-"""The "place a test call" button: one simulated call (calls.simulator) played into the
+"""The "place a test call" button (a practice call: the module is not named test_* so that
+pytest never collects it): one simulated call (calls.simulator) played into the
 business's own live page, through the same functions the HTTP endpoints call: events through
 calls.validation and calls.ingest, the agent's tools through the real tools API views (their
 authentication, validation and recording included) with a short-lived `tools` key, revoked as
@@ -27,7 +28,7 @@ TEST_CALLER = "+14155550142"
 KEY_NAME = "Test call (revoked after the call)"
 
 
-def test_call_script(*, business: Business) -> Script:
+def practice_call_script(*, business: Business) -> Script:
     """A caller who books: with services, staff and hours set up, it books for real."""
     wanted = "clinic_booking" if business.kind == Business.Kind.CLINIC else "salon_booking"
     return next(s for s in scripts_load() if s.name == wanted)
@@ -53,9 +54,9 @@ def _tools_in_process(secret: str) -> Any:
     return call
 
 
-def test_call_play(*, business: Business, speed: float = 0.0) -> str:
+def practice_call_play(*, business: Business, speed: float = 0.0) -> str:
     """Play one call into `business` (`speed` 0: no pauses). Returns the call's gateway id."""
-    script = test_call_script(business=business)
+    script = practice_call_script(business=business)
     key = api_key_create(business=business, name=KEY_NAME, scopes=["tools"])
     call_id = ""
     began = time.monotonic()
