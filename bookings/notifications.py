@@ -45,10 +45,17 @@ def _context(appointment: Appointment, kind: str) -> dict[str, object]:
 
 
 def appointment_messages_queue(
-    *, appointment: Appointment, kind: str, change: AppointmentChange | None = None
+    *,
+    appointment: Appointment,
+    kind: str,
+    change: AppointmentChange | None = None,
+    notify: bool = True,
 ) -> list[OutboxMessage]:
     """Queue this kind of message for the appointment, once per change (or per start time
-    for reminders). Call inside the transaction that made the change."""
+    for reminders). Call inside the transaction that made the change. `notify=False`: the
+    desk chose not to tell the client, so nothing is queued."""
+    if not notify:
+        return []
     customer = appointment.customer
     context = _context(appointment, kind)
     subject = SUBJECTS[kind].format(

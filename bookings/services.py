@@ -423,11 +423,14 @@ def appointment_reschedule(
     api_key: ApiKey | None = None,
     enforce_rules: bool = True,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Appointment:
     """Move a booked/confirmed appointment to `start` (and `staff`, default: the same one).
 
-    The reference never changes. Customers (`source="customer"` or `"voice"`) cannot move
-    an appointment inside the business's cancellation window. Raises like appointment_book.
+    `notify=False` (the desk chose not to tell the client) queues no SMS or email; the
+    history records which. The reference never changes. Customers (`source="customer"` or
+    `"voice"`) cannot move an appointment inside the business's cancellation window.
+    Raises like appointment_book.
     """
     now = now or timezone.now()
     start = _aware(start).replace(microsecond=0)
@@ -476,13 +479,13 @@ def appointment_reschedule(
                 appointment=current,
                 action="rescheduled",
                 before=before,
-                after=_snapshot(current),
+                after={**_snapshot(current), "notified": notify},
                 by=by,
                 api_key=api_key,
                 source=source,
             )
             notifications.appointment_messages_queue(
-                appointment=current, kind="reschedule", change=change
+                appointment=current, kind="reschedule", change=change, notify=notify
             )
             appointment_changed_on_commit(appointment=current, action="rescheduled")
     except _Taken:
@@ -521,9 +524,11 @@ def appointment_cancel(
     by: User | None = None,
     api_key: ApiKey | None = None,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Appointment:
     """Cancel it; its reference is never reused. Cancelling a cancelled one changes nothing
-    (a retry is safe). Customers and the voice agent must respect the cancellation window."""
+    (a retry is safe). Customers and the voice agent must respect the cancellation window.
+    `notify=False` queues no SMS or email to the client; the history records which."""
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(appointment)
@@ -542,13 +547,13 @@ def appointment_cancel(
             appointment=current,
             action="cancelled",
             before=before,
-            after={**_snapshot(current), "reason": current.cancel_reason},
+            after={**_snapshot(current), "reason": current.cancel_reason, "notified": notify},
             by=by,
             api_key=api_key,
             source=source,
         )
         notifications.appointment_messages_queue(
-            appointment=current, kind="cancellation", change=change
+            appointment=current, kind="cancellation", change=change, notify=notify
         )
         appointment_changed_on_commit(appointment=current, action="cancelled")
     return current

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from console.affiliates import services as affiliates
 from console.billing import trials
+from console.onboarding.tasks import practice_call_place  # noqa: F401 (registered with the worker)
 
 
 @shared_task(name="console.tasks.trials_expire")

@@ -57,6 +57,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("switch/", accounts.business_switch, name="business_switch"),
+    path("switch/search/", accounts.business_search, name="business_switch_search"),
     # Settings
     path("settings/", settings.business_settings, name="settings_business"),
     path("settings/members/", settings.members, name="settings_members"),
@@ -117,6 +118,7 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),  # JSON 404 for any other API path, also in DEBUG
     # Pages of the apps
+    path("", include("console.onboarding.urls")),  # the first-day checklist
     path("", include("calls.urls")),
     path("", include("bookings.urls")),
     path("admin/", admin.site.urls),

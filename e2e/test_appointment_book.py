@@ -222,7 +222,12 @@ def test_cancel_with_a_reason(
     page.get_by_role("button", name="Cancel appointment").click()
     page.get_by_test_id("panel-notice").wait_for()
     assert page.get_by_test_id("status").inner_text() == "Cancelled"
-    column(page, ana, monday).locator(".appt").first.wait_for(state="detached")
+    # It frees its time: the live column keeps it only as a cancelled block, hidden until
+    # the desk shows cancelled ones.
+    column(page, ana, monday).locator(".appt:not(.status-cancelled)").first.wait_for(
+        state="detached"
+    )
+    column(page, ana, monday).locator(".appt.status-cancelled").wait_for(state="hidden")
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
     assert appointment.cancel_reason == "Customer called, unwell"

@@ -72,10 +72,17 @@ def _open_appointment(request: HttpRequest, context: dict[str, Any]) -> None:
     context["stale_link"] = not found
 
 
+def cancelled_param(request: HttpRequest) -> bool:
+    """`?cancelled=1`: cancelled appointments stay on the grid (greyed)."""
+    return request.GET.get("cancelled") == "1"
+
+
 def _day_context(request: HttpRequest, day: date) -> dict[str, Any]:
     business = _business(request)
+    show_cancelled = cancelled_param(request)
     return {
-        "grid": book_day(business=business, day=day),
+        "grid": book_day(business=business, day=day, cancelled=show_cancelled),
+        "show_cancelled": show_cancelled,
         "day": day,
         "mode": "day",
         "tz": business.tz,
@@ -107,8 +114,10 @@ def _week_context(request: HttpRequest, staff_pk: int) -> dict[str, Any]:
     staff = staff_get(business=business, pk=staff_pk)
     day = day_param(request, business)
     monday = week_start(day)
+    show_cancelled = cancelled_param(request)
     return {
-        "grid": book_week(business=business, staff=staff, day=day),
+        "grid": book_week(business=business, staff=staff, day=day, cancelled=show_cancelled),
+        "show_cancelled": show_cancelled,
         "staff": staff,
         "staff_list": staff_on_book(business=business),
         "day": day,

@@ -66,7 +66,20 @@ class BookForm(BusinessBoundForm):
         return local_start(self.business, self.cleaned_data["date"], self.cleaned_data["time"])
 
 
-class MoveForm(BusinessBoundForm):
+class NotifyChoice(forms.Form):
+    """Tell the client about the change? The panel asks with a ticked box and says it asked
+    (`notify_asked`); a request that did not ask (a block dropped on the grid) tells them."""
+
+    notify = forms.BooleanField(required=False, label="Tell the client (SMS and email)")
+    notify_asked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def notify_client(self) -> bool:
+        data = self.cleaned_data
+        return bool(data.get("notify")) or not data.get("notify_asked")
+
+
+class MoveForm(NotifyChoice, BusinessBoundForm):
     """Reschedule: a slot picked from the free list, or where the block was dropped."""
 
     date = DayField()
@@ -85,7 +98,7 @@ class MoveForm(BusinessBoundForm):
         return local_start(self.business, self.cleaned_data["date"], self.cleaned_data["time"])
 
 
-class CancelForm(forms.Form):
+class CancelForm(NotifyChoice):
     reason = forms.CharField(max_length=300, required=False, label="Reason")
 
 

@@ -28,7 +28,10 @@ def columns_html(*, appointment: Appointment) -> str:
     for staff_id, day in sorted(touched):
         if staff_id not in staff:
             continue
-        (column,) = book_columns(business=business, staff=[staff[staff_id]], days=[day])
+        # Every book gets the same fragment: a grid not showing cancelled ones hides them.
+        (column,) = book_columns(
+            business=business, staff=[staff[staff_id]], days=[day], cancelled=True
+        )
         parts.append(
             render_to_string(f"{DAY}#book-col", {"column": column, "oob": True, "tz": business.tz})
         )

@@ -131,9 +131,14 @@ def _span(start: datetime, end: datetime, day: date, tz: ZoneInfo, note: str = "
 
 
 def book_columns(
-    *, business: Business, staff: Sequence[StaffMember], days: Sequence[date]
+    *,
+    business: Business,
+    staff: Sequence[StaffMember],
+    days: Sequence[date],
+    cancelled: bool = False,
 ) -> list[Column]:
-    """One column per (staff member, day), staff-major: 3 queries whatever the size."""
+    """One column per (staff member, day), staff-major: 3 queries whatever the size. With
+    `cancelled`, cancelled appointments are drawn too (greyed, under the others)."""
     tz = business.tz
     if not staff or not days:
         return []
@@ -154,13 +159,15 @@ def book_columns(
         Appointment.objects.filter(
             business=business,
             staff_id__in=ids,
-            status__in=SHOWN,
+            status__in=(*SHOWN, Appointment.Status.CANCELLED) if cancelled else SHOWN,
             start__lt=range_end,
             end__gt=range_start,
         )
         .select_related("service", "customer", "staff")
         .order_by("start", "id")
     )
+    # Cancelled ones first, so the appointments that hold the time are drawn over them.
+    appointments.sort(key=lambda a: a.status != Appointment.Status.CANCELLED)
     columns: list[Column] = []
     for person in staff:
         for day in days:
@@ -242,21 +249,28 @@ def staff_for_day(*, business: Business, day: date) -> list[StaffMember]:
     )
 
 
-def book_day(*, business: Business, day: date) -> Grid:
+def book_day(*, business: Business, day: date, cancelled: bool = False) -> Grid:
     """The column of each staff member on the book that day: 4 queries."""
     staff = staff_for_day(business=business, day=day)
-    return _grid(business, book_columns(business=business, staff=staff, days=[day]))
+    return _grid(
+        business, book_columns(business=business, staff=staff, days=[day], cancelled=cancelled)
+    )
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def book_week(*, business: Business, staff: StaffMember, day: date) -> Grid:
+def book_week(
+    *, business: Business, staff: StaffMember, day: date, cancelled: bool = False
+) -> Grid:
     """One staff member's columns for the Monday-to-Sunday week containing `day`: 3 queries."""
     monday = week_start(day)
     days = [monday + timedelta(days=n) for n in range(7)]
-    return _grid(business, book_columns(business=business, staff=[staff], days=days))
+    return _grid(
+        business,
+        book_columns(business=business, staff=[staff], days=days, cancelled=cancelled),
+    )
 
 
 def staff_get(*, business: Business, pk: int) -> StaffMember:
@@ -432,6 +446,8 @@ def _history_row(change: AppointmentChange, tz: ZoneInfo) -> HistoryRow:
         what = "Confirmation sent again"
     else:
         what = change.action
+    if "notified" in after:  # moves and cancellations made since the desk could choose
+        what += " · client told" if after["notified"] else " · client not told"
     return HistoryRow(
         when=f"{change.created_at.astimezone(tz):%-d %b %H:%M}", who=change.actor_label, what=what
     )

@@ -61,6 +61,10 @@ def _render(
     return response
 
 
+def _told(notify: bool) -> str:
+    return "The client is being told." if notify else "The client was not told."
+
+
 def _reload(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_related(
         "service", "staff", "customer", "call", "business"
@@ -130,6 +134,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             start=form.start,
             staff=form.cleaned_data.get("staff"),
             by=request.user,  # type: ignore[arg-type]
+            notify=form.notify_client,
         )
     except SlotUnavailable as exc:
         return _render(
@@ -150,7 +155,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(
         request,
         moved,
-        notice=f"Moved to {local:%a %d %b %H:%M} with {moved.staff.name}.",
+        notice=f"Moved to {local:%a %d %b %H:%M} with {moved.staff.name}. "
+        + _told(form.notify_client),
         changed=True,
     )
 
@@ -160,16 +166,25 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_get(business=_business(request), pk=pk)
     form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return _render(
+            request, appointment, error="Cannot cancel it: check the reason.", status=422
+        )
     try:
         cancelled = appointment_cancel(
             appointment=appointment,
-            reason=reason,
+            reason=form.cleaned_data["reason"],
             by=request.user,  # type: ignore[arg-type]
+            notify=form.notify_client,
         )
     except BookingError as exc:
         return _render(request, appointment, error=exc.message, status=exc.status)
-    return _render(request, _reload(cancelled), notice="Cancelled.", changed=True)
+    return _render(
+        request,
+        _reload(cancelled),
+        notice="Cancelled. " + _told(form.notify_client),
+        changed=True,
+    )
 
 
 @require_POST

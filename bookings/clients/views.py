@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings.clients.forms import ClientRecordForm, ClientSearchForm, MergeForm
-from bookings.clients.money import money_format
 from bookings.clients.selectors import (
     SORTS,
     client_card,
@@ -30,6 +29,7 @@ from bookings.clients.services import ClientError, client_record_update, clients
 from calls.models import Call
 from console.audit.log import audit_log_write
 from console.tenancy.access import Access, business_view
+from console.tenancy.currency import money_format
 from console.tenancy.roles import can_manage_business, can_reveal_personal_data
 
 LIST = "bookings/clients/list.html"
@@ -65,7 +65,7 @@ def _card_context(request: HttpRequest, pk: int, **extra: Any) -> dict[str, Any]
     card = client_card(business=business, client=client)
     return {
         "card": card,
-        "spend": money_format(cents=card.spend_cents, business=business),
+        "spend": money_format(card.spend_cents, business.currency),
         "form": extra.pop("form", None)
         or ClientRecordForm(
             initial={

@@ -77,8 +77,8 @@ def test_the_card_shows_visits_no_shows_cancellations_and_spend(
 def test_spend_is_shown_in_the_business_s_currency(
     client_for, front_desk: User, business: Business, alice: Customer
 ) -> None:
-    business.default_region = "GB"
-    business.save(update_fields=["default_region"])
+    business.currency = "GBP"  # a London clinic's (set from its zone at creation)
+    business.save(update_fields=["currency"])
     html = client_for(front_desk).get(reverse("client_card", args=[alice.pk])).content.decode()
     assert "£90.00" in html
 

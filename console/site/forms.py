@@ -34,6 +34,8 @@ class TrialForm(forms.Form):
 
     def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:  # static/js/trial-timezone.js picks the browser's zone
+            self.fields["timezone"].widget.attrs["data-browser-zone"] = "suggest"
         if signed_in:  # the business is added to the signed-in user's account
             for name in ("owner_name", "email", "password"):
                 del self.fields[name]

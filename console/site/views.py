@@ -17,6 +17,8 @@ from console.affiliates.services import (
 )
 from console.billing.models import Plan
 from console.billing.trials import TrialSignupError, business_add_for_owner, trial_start
+from console.onboarding.checklist import checklist_open
+from console.onboarding.welcome import owner_welcome_send
 from console.privacy.client_address import client_ip
 from console.site.forms import TrialForm
 from console.tenancy.access import MODEL_BACKEND, SESSION_KEY
@@ -100,7 +102,10 @@ def trial(request: HttpRequest) -> HttpResponse:
         else:
             signup_count(request, "trial")
             request.session[SESSION_KEY] = business.pk
-            response = redirect("home")
+            # A first day that works: the checklist, in the navigation until done.
+            checklist_open(business=business)
+            owner_welcome_send(user=user, business=business)  # type: ignore[arg-type]
+            response = redirect("onboarding")
             response.delete_cookie(REFERRAL_COOKIE)
             return response
     return _trial_page(request, form, plan, signed_in, status=400 if form.is_bound else 200)

@@ -4,6 +4,7 @@ from django import template
 
 from console.tenancy import roles
 from console.tenancy.access import Access
+from console.tenancy.currency import DEFAULT_CURRENCY, money_format
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def can(access: Access | None, what: str) -> bool:
     if check is None:
         raise template.TemplateSyntaxError(f"No role check named can_{what}")
     return access.can(check)
+
+
+@register.filter
+def money(value: int | None, currency: str | None) -> str:
+    """`{{ service.price_cents|money:business.currency }}`: 5500, "GBP" → "£55.00"."""
+    return money_format(value, currency or DEFAULT_CURRENCY)
 
 
 @register.filter

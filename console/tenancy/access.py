@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -76,10 +77,29 @@ def access_resolve(user: Any, business_id: int | None) -> Access | None:
     return None
 
 
-def businesses_for_user(user: User) -> list[Business]:
+# Platform staff may see thousands of businesses: the switcher lists this many and searches.
+SWITCHER_LIMIT = 20
+
+
+def businesses_for_user(user: User, *, query: str = "", limit: int | None = None) -> list[Business]:
+    """The businesses `user` may work in (platform staff: all), whose name or slug contains
+    `query`, by name, at most `limit`: one query."""
+    query = " ".join(query.split())[:100]
     if user.is_platform_staff:
-        return list(Business.objects.order_by("name"))
-    return [m.business for m in Membership.objects.filter(user=user).select_related("business")]
+        businesses = Business.objects.order_by("name", "pk")
+    else:
+        businesses = Business.objects.filter(memberships__user=user).order_by("name", "pk")
+    if query:
+        businesses = businesses.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    return list(businesses[:limit] if limit is not None else businesses)
+
+
+def switcher_businesses(access: Access) -> list[Business]:
+    """The switcher's list: the first SWITCHER_LIMIT by name, and always the current one."""
+    listed = businesses_for_user(access.user, limit=SWITCHER_LIMIT)
+    if all(b.pk != access.business.pk for b in listed):
+        listed.insert(0, access.business)
+    return listed
 
 
 class CurrentBusinessMiddleware:
@@ -100,7 +120,11 @@ def business_context(request: HttpRequest) -> dict[str, Any]:
     access: Access | None = getattr(request, "access", None)
     if access is None:
         return {"access": None}
-    return {"access": access, "access_businesses": lambda: businesses_for_user(access.user)}
+    return {
+        "access": access,
+        "access_businesses": lambda: switcher_businesses(access),
+        "switcher_searchable": access.platform_staff,
+    }
 
 
 def _read_only_refusal(request: HttpRequest) -> HttpResponse:

@@ -25,14 +25,22 @@ class BusinessForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = ["name", "timezone", "default_region", "llm_baa_covered"]
-        labels = {"default_region": "Country for phone numbers (ISO code)"}
+        fields = ["name", "timezone", "default_region", "currency", "llm_baa_covered"]
+        labels = {
+            "default_region": "Country for phone numbers (ISO code)",
+            "currency": "Currency of your prices",
+        }
 
     def __init__(self, *args: Any, can_set_baa: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Whether a provider is covered is the owner's legal call, not a manager's.
         if not can_set_baa:
             del self.fields["llm_baa_covered"]
+        self.fields["currency"].required = False
+
+    def clean_currency(self) -> str:
+        # A form (or an older client) that leaves it out keeps the business's currency.
+        return str(self.cleaned_data.get("currency") or self.instance.currency)
 
     def clean_default_region(self) -> str:
         return str(self.cleaned_data["default_region"]).upper()

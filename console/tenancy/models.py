@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from console.tenancy.currency import CURRENCY_CHOICES, DEFAULT_CURRENCY
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -88,6 +90,9 @@ class Business(models.Model):
         validators=[RegexValidator(r"^[A-Z]{2,4}$", "2 to 4 capital letters.")],
         help_text="Appointment references start with it, e.g. GB-20261125-007.",
     )
+    # What its prices are in (money is integer cents of it): set from its time zone when it
+    # is created (console.tenancy.currency), editable in its settings.
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default=DEFAULT_CURRENCY)
     # Booking rules (CONTRACTS.md §4 /api/v1/business).
     slot_interval_minutes = models.PositiveSmallIntegerField(default=15)
     min_notice_minutes = models.PositiveIntegerField(default=60)
@@ -110,6 +115,9 @@ class Business(models.Model):
         max_length=10, choices=Subscription.choices, default=Subscription.TRIALING
     )
     trial_ends_at = models.DateTimeField(null=True, blank=True)
+    # A business that signed up for a trial gets the first-day checklist (console.onboarding)
+    # in its navigation until it is dismissed or complete.
+    checklist_open = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from console.audit.log import audit_log_write
+from console.tenancy.currency import currency_for_place
 from console.tenancy.events import broadcast_access_changed
 from console.tenancy.models import ApiKey, Business, Membership, Role, User
 
@@ -45,6 +46,7 @@ def business_create(
         slug=_unique_slug(name),
         kind=kind,
         timezone=timezone_name,
+        currency=currency_for_place(timezone_name=timezone_name),
         prefix=prefix,
         trial_ends_at=timezone.now() + timedelta(days=trial_days) if trial_days else None,
         subscription_status=(

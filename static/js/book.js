@@ -54,7 +54,7 @@
   document.addEventListener("pointerdown", function (evt) {
     var block = evt.target.closest && evt.target.closest(".book-col > .appt");
     if (!block || evt.button !== 0) return;
-    if (/status-(arrived|completed|no_show)/.test(block.className)) return;
+    if (/status-(arrived|completed|no_show|cancelled)/.test(block.className)) return;
     var rect = block.getBoundingClientRect();
     drag = { block: block, x: evt.clientX, y: evt.clientY, grabY: evt.clientY - rect.top, moving: false, ghost: null, drop: null };
   });

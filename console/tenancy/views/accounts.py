@@ -6,12 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from console.audit.log import audit_log_write
-from console.tenancy.access import SESSION_KEY, access_resolve
+from console.tenancy.access import (
+    SESSION_KEY,
+    SWITCHER_LIMIT,
+    access_resolve,
+    businesses_for_user,
+)
 from console.tenancy.forms import EmailAuthenticationForm
 
 
@@ -47,6 +52,29 @@ def business_switch(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return HttpResponseRedirect(target)
+
+
+@require_GET
+@login_required
+def business_search(request: HttpRequest) -> HttpResponse:
+    """The switcher's search (htmx): businesses the user may work in whose name or slug
+    contains `q`, at most SWITCHER_LIMIT, each a button that switches to it."""
+    query = request.GET.get("q", "")
+    found = businesses_for_user(
+        request.user,  # type: ignore[arg-type]
+        query=query,
+        limit=SWITCHER_LIMIT + 1,
+    )
+    return render(
+        request,
+        "console/_business_matches.html",
+        {
+            "matches": found[:SWITCHER_LIMIT],
+            "more": len(found) > SWITCHER_LIMIT,
+            "query": query.strip(),
+            "next": request.GET.get("next", ""),
+        },
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
