@@ -23,6 +23,7 @@ from django.utils import timezone
 from bookings import notifications
 from bookings.availability import StaffCalendar, slot_within_hours
 from bookings.models import (
+    CLAIM_CONSTRAINT,
     OVERLAP_CONSTRAINT,
     Appointment,
     AppointmentChange,
@@ -179,7 +180,8 @@ def _is_overlap_violation(exc: IntegrityError) -> bool:
     cause = exc.__cause__
     diag = getattr(cause, "diag", None)
     name = getattr(diag, "constraint_name", None) or ""
-    return name == OVERLAP_CONSTRAINT or OVERLAP_CONSTRAINT in str(exc)
+    # CLAIM_CONSTRAINT: the time is held (bookings.holds), or a hold lost to an appointment.
+    return any(c == name or c in str(exc) for c in (OVERLAP_CONSTRAINT, CLAIM_CONSTRAINT))
 
 
 def _check_staff(*, business: Business, staff: StaffMember, service: Service) -> None:

@@ -31,6 +31,7 @@ urlpatterns = [
         api_tools.FindAppointmentView.as_view(),
         name="tool_find_appointment",
     ),
+    path("tools/hold_slot", api_tools.HoldSlotView.as_view(), name="tool_hold_slot"),
     # Managing the book (scope `admin`)
     path("services", api_admin.ServiceList.as_view(), name="api_services"),
     path("services/<int:pk>", api_admin.ServiceDetail.as_view(), name="api_service"),
