@@ -16,3 +16,12 @@ class BookingsConfig(AppConfig):
             on_appointment_changed.append(appointment_changed_broadcast)
         if hold_changed_broadcast not in on_hold_changed:
             on_hold_changed.append(hold_changed_broadcast)
+
+        # The waitlist: a cancel or a move offers the freed time; an offer counts down.
+        from bookings.tasks import waitlist_offer_countdown, waitlist_on_appointment_changed
+        from bookings.waitlist.services import on_offer_made
+
+        if waitlist_on_appointment_changed not in on_appointment_changed:
+            on_appointment_changed.append(waitlist_on_appointment_changed)
+        if waitlist_offer_countdown not in on_offer_made:
+            on_offer_made.append(waitlist_offer_countdown)

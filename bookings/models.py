@@ -268,6 +268,7 @@ class OutboxMessage(models.Model):
         RESCHEDULE = "reschedule", "Rescheduled"
         CANCELLATION = "cancellation", "Cancellation"
         REMINDER = "reminder", "Reminder"
+        OFFER = "offer", "Waitlist offer"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -354,3 +355,50 @@ class SlotHold(models.Model):
 
     def is_live(self, now: datetime) -> bool:
         return self.status == self.Status.HELD and self.expires_at > now
+
+
+class WaitlistEntry(models.Model):
+    """A client who wants `service` (with `staff`, or anyone) some time in [start, end).
+
+    When such a time frees up, the first waiting entry it suits is offered it by SMS
+    (`offered`, until `offer_expires_at`); taken, it is `booked`; not taken in time, or its
+    window passed, `expired`, and the next entry gets the offer (bookings.waitlist).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered"
+        BOOKED = "booked", "Booked"
+        EXPIRED = "expired", "Expired"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="waitlist")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="waitlist")
+    start = models.DateTimeField(help_text="The window the client can do: from")
+    end = models.DateTimeField(help_text="… to")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    offered_start = models.DateTimeField(null=True, blank=True)
+    offered_staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="waitlist_start_end"),
+        ]
+        indexes = [
+            models.Index(fields=["business", "status", "created_at"], name="waitlist_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist {self.pk} ({self.status})"

@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE["booking-reminders"] = {
     "task": "bookings.tasks.reminders_send",
     "schedule": 300,
 }
+# The waitlist: the next in line for an offer that ran out, should its countdown be lost.
+CELERY_BEAT_SCHEDULE["waitlist-sweep"] = {
+    "task": "bookings.tasks.waitlist_sweep",
+    "schedule": 60,
+}
 # Idempotency-Key records are kept a week: retries come within minutes.
 CELERY_BEAT_SCHEDULE["idempotency-prune"] = {
     "task": "bookings.tasks.idempotency_prune",
@@ -348,6 +353,8 @@ HOT_ROUTE_THREADS = env_int("HOT_ROUTE_THREADS", 4)
 
 # How long the front desk may take back a status change (a mis-tapped no-show), in minutes.
 STATUS_UNDO_MINUTES = env_int("STATUS_UNDO_MINUTES", 10)
+# How long a waitlist offer stays open before the next client in line is offered the time.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],

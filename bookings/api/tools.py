@@ -49,6 +49,7 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
 )
+from bookings.waitlist.services import waitlist_join, waitlist_position
 from calls.ingest import tool_invocation_record
 from calls.models import Call
 from console.api.errors import ApiError
@@ -593,6 +594,53 @@ class HoldSlotView(ToolView):
         except BookingError as exc:
             raise _booking_error(exc, tz=business.tz) from exc
         return Response(hold_json(hold, tz=business.tz), status=201)
+
+
+class JoinWaitlistBody(serializers.Serializer):
+    service = FlexibleId()
+    to = AwareDateTimeField()
+    staff = FlexibleId(required=False, allow_null=True)
+    customer = CustomerBody()
+    call_id = CallIdField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = AwareDateTimeField()  # `from` is a Python keyword
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["to"] <= attrs["from"]:
+            raise serializers.ValidationError({"to": "Must be after from."})
+        return attrs
+
+
+class JoinWaitlistView(ToolView):
+    tool_name = "join_waitlist"
+    body = JoinWaitlistBody
+
+    summary = "Put the caller on the waitlist for a service and a window"
+
+    def handle(self, request: Request, business: Business) -> Response:
+        data = self.parsed(request)
+        service = service_resolve(business=business, value=data["service"])
+        staff = staff_resolve(business=business, value=data.get("staff"))
+        customer = data["customer"]
+        try:
+            entry = waitlist_join(
+                business=business,
+                service=service,
+                staff=staff,
+                start=data["from"],
+                end=data["to"],
+                customer=CustomerDetails(
+                    name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
+                ),
+            )
+        except BookingError as exc:
+            raise _booking_error(exc, tz=business.tz) from exc
+        return Response(
+            {"waitlist_id": entry.pk, "position": waitlist_position(entry=entry)}, status=201
+        )
 
 
 def _call_for(business: Business, call_id: str | None) -> Any:
