@@ -216,7 +216,7 @@ def hold_book(
     now = now or timezone.now()
     with transaction.atomic():
         hold = (
-            SlotHold.objects.select_for_update()
+            SlotHold.objects.select_for_update(of=("self",))
             .filter(business=business, pk=hold_id)
             .select_related("service", "staff")
             .first()
