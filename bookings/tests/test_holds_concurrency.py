@@ -150,3 +150,35 @@ def test_a_hold_cannot_be_taken_over_an_appointment_even_if_python_misses_it(
             blocks_until=at(monday, 11, 30),
             expires_at=timezone.now() + timedelta(minutes=5),
         )
+
+
+def test_racing_bookings_of_one_hold_id_book_it_once(
+    business: Business, haircut: Service, ana: StaffMember, monday: date, api_client_for
+) -> None:
+    auth = api_client_for(business, "tools")._credentials["HTTP_AUTHORIZATION"]
+    hold = hold_create(business=business, service=haircut, staff=ana, start=at(monday, 10))
+    barrier = threading.Barrier(20)
+
+    def work(i: int) -> tuple[int, dict]:
+        try:
+            barrier.wait()
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=auth)
+            if i % 2:  # a plain booking of the held time, from someone else
+                body: dict = {"service": haircut.pk, "start": at(monday, 10).isoformat()}
+            else:
+                body = {"hold_id": hold.pk}
+            body["customer"] = {"name": f"C{i}", "phone": f"+1415555{i:04d}"}
+            response = client.post("/api/v1/tools/book_appointment", body, format="json")
+            return response.status_code, response.json()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(work, range(20)))
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: 1, 409: 19}, results
+    (booked,) = [b for s, b in results if s == 201]
+    assert booked["customer"]["name"] in {f"C{i}" for i in range(0, 20, 2)}  # a holder's
+    assert Appointment.objects.get().reference == booked["reference"]
+    assert SlotHold.objects.get(pk=hold.pk).status == SlotHold.Status.BOOKED
