@@ -182,3 +182,22 @@ def test_racing_bookings_of_one_hold_id_book_it_once(
     assert booked["customer"]["name"] in {f"C{i}" for i in range(0, 20, 2)}  # a holder's
     assert Appointment.objects.get().reference == booked["reference"]
     assert SlotHold.objects.get(pk=hold.pk).status == SlotHold.Status.BOOKED
+
+
+def test_truncating_the_book_forgets_its_claims_too(
+    business: Business, haircut: Service, ana: StaffMember, monday: date
+) -> None:
+    appointment_book(
+        business=business,
+        service=haircut,
+        staff=ana,
+        start=at(monday, 10),
+        customer=CustomerDetails("Carol", "+14155550123"),
+    )
+    hold_create(business=business, service=haircut, staff=ana, start=at(monday, 14))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bookings_timeclaim")
+        assert cursor.fetchone() == (2,)
+        cursor.execute("TRUNCATE bookings_appointment, bookings_slothold CASCADE")
+        cursor.execute("SELECT count(*) FROM bookings_timeclaim")
+        assert cursor.fetchone() == (0,)
