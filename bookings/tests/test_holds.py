@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bookings.catalog.services import service_create, staff_create
+from bookings.customer_links import customer_token
 from bookings.holds import HoldNotFound, hold_book, hold_create
 from bookings.models import Appointment, Service, SlotHold, StaffMember
 from bookings.selectors import availability_list
@@ -233,3 +235,41 @@ def test_a_hold_may_last_at_most_ten_minutes(
     assert hold.expires_at - hold.created_at <= timedelta(minutes=10, seconds=1)
     with pytest.raises(BookingError):
         hold_create(business=business, service=haircut, staff=ana, start=at(monday, 12), minutes=11)
+
+
+def test_the_customer_page_neither_offers_nor_takes_a_held_time(
+    business: Business, haircut: Service, ana: StaffMember, monday: date
+) -> None:
+    mine = appointment_book(
+        business=business,
+        service=haircut,
+        staff=ana,
+        start=at(monday, 9),
+        customer=CustomerDetails("Carol", "+14155550123"),
+    )
+    hold_create(business=business, service=haircut, staff=ana, start=at(monday + timedelta(1), 11))
+    page_url = f"/b/{customer_token(mine)}/"
+    held = f"{at(monday + timedelta(1), 11).isoformat()}|{ana.pk}"
+    free = f"{at(monday + timedelta(1), 14).isoformat()}|{ana.pk}"
+    text = Client().get(page_url, {"date": str(monday + timedelta(1))}).content.decode()
+    assert free in text
+    assert held not in text
+    response = Client().post(f"{page_url}reschedule/", {"slot": held})
+    assert response.status_code == 409
+    mine.refresh_from_db()
+    assert mine.start == at(monday, 9)
+
+
+def test_a_booking_by_hand_cannot_take_a_held_time(
+    business: Business, haircut: Service, ana: StaffMember, monday: date
+) -> None:
+    hold_create(business=business, service=haircut, staff=ana, start=at(monday, 10))
+    with pytest.raises(SlotUnavailable):
+        appointment_book(
+            business=business,
+            service=haircut,
+            staff=ana,
+            start=at(monday, 10, 15),
+            customer=CustomerDetails("Desk", "+14155550125"),
+            enforce_rules=False,  # staff booking by hand still cannot take held time
+        )
