@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bookings.models import Appointment, Service, SlotHold, StaffMember
 from bookings.selectors import slots_nearest, staff_calendars
 from bookings.services import (
+    CLASH_ERRORS,
     BookingError,
     CustomerDetails,
     OutsideRules,
@@ -171,7 +172,7 @@ def _insert_first_free(
                     expires_at=expires_at,
                     call=call,
                 )
-        except IntegrityError as exc:
+        except CLASH_ERRORS as exc:
             if not _is_overlap_violation(exc):
                 raise
     return None
