@@ -7,6 +7,8 @@ staff member (an exclusion constraint created in migration 0001; see OVERLAP_CON
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -294,6 +296,7 @@ class OutboxMessage(models.Model):
         RESCHEDULE = "reschedule", "Rescheduled"
         CANCELLATION = "cancellation", "Cancellation"
         REMINDER = "reminder", "Reminder"
+        OFFER = "offer", "Waitlist offer"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -325,3 +328,105 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} ({self.status})"
+
+
+# The PostgreSQL exclusion constraint (migration 0003) over every claim on a staff member's
+# time: holding appointments and live slot holds compete in one table, bookings_timeclaim,
+# kept by triggers on both tables. services.py recognises it by name, like OVERLAP_CONSTRAINT.
+CLAIM_CONSTRAINT = "time_claim_no_overlap"
+
+
+class SlotHold(models.Model):
+    """A time held for a few minutes while a caller confirms (the `hold_slot` tool).
+
+    It blocks the time for everyone else until `expires_at`, and then by itself: an expired
+    hold is free time for availability, and on PostgreSQL the next claim on that time
+    removes its row from bookings_timeclaim in the same transaction (migration 0003), so no
+    sweeper is needed for correctness. `status` says how it ended (booked, released); a
+    `held` hold past `expires_at` is expired.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        BOOKED = "booked", "Booked"
+        RELEASED = "released", "Released"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="slot_holds")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="slot_holds")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    blocks_until = models.DateTimeField(help_text="end + the service's buffer")
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.HELD)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    call = models.ForeignKey(
+        "calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="hold_start_end"),
+            models.CheckConstraint(condition=Q(end__lte=F("blocks_until")), name="hold_end_blocks"),
+        ]
+        indexes = [
+            models.Index(fields=["staff", "start"], name="hold_staff_start"),
+            models.Index(fields=["business", "start"], name="hold_business_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hold {self.pk} {self.start:%Y-%m-%d %H:%M}"
+
+    def is_live(self, now: datetime) -> bool:
+        return self.status == self.Status.HELD and self.expires_at > now
+
+
+class WaitlistEntry(models.Model):
+    """A client who wants `service` (with `staff`, or anyone) some time in [start, end).
+
+    When such a time frees up, the first waiting entry it suits is offered it by SMS
+    (`offered`, until `offer_expires_at`); taken, it is `booked`; not taken in time, or its
+    window passed, `expired`, and the next entry gets the offer (bookings.waitlist).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered"
+        BOOKED = "booked", "Booked"
+        EXPIRED = "expired", "Expired"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="waitlist")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="waitlist")
+    start = models.DateTimeField(help_text="The window the client can do: from")
+    end = models.DateTimeField(help_text="… to")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    offered_start = models.DateTimeField(null=True, blank=True)
+    offered_staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="waitlist_start_end"),
+        ]
+        indexes = [
+            models.Index(fields=["business", "status", "created_at"], name="waitlist_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist {self.pk} ({self.status})"

@@ -21,6 +21,7 @@ from bookings.models import (
     Appointment,
     Customer,
     Service,
+    SlotHold,
     StaffException,
     StaffMember,
     WorkingHours,
@@ -66,7 +67,8 @@ def staff_calendars(
     exclude_appointment_id: int | None = None,
     weekly: dict[int, list[WeeklyInterval]] | None = None,
 ) -> dict[int, StaffCalendar]:
-    """Hours, exceptions and holding appointments of `staff` around [start, end).
+    """Hours, exceptions, holding appointments and live slot holds of `staff` around
+    [start, end) (an expired hold is free time).
 
     Two queries (one if `weekly` hours are already known): availability is on the voice
     agent's critical path, and round trips are most of its cost.
@@ -99,7 +101,19 @@ def staff_calendars(
         .annotate(kind=Value(BUSY, output_field=CharField()))
         .values_list("staff_id", "start", "blocks_until", "kind")
     )
-    for staff_id, d_start, d_end, kind in exceptions.union(booked, all=True):
+    held = (
+        SlotHold.objects.filter(
+            staff_id__in=ids,
+            status=SlotHold.Status.HELD,
+            expires_at__gt=timezone.now(),
+            start__lt=end,
+            blocks_until__gt=start,
+        )
+        .order_by()
+        .annotate(kind=Value(BUSY, output_field=CharField()))
+        .values_list("staff_id", "start", "blocks_until", "kind")
+    )
+    for staff_id, d_start, d_end, kind in exceptions.union(booked, held, all=True):
         calendar = calendars[staff_id]
         target = {StaffException.Kind.OFF: calendar.off, BUSY: calendar.busy}.get(
             kind, calendar.extra

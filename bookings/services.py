@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from bookings import notifications
 from bookings.availability import StaffCalendar, slot_within_hours
 from bookings.models import (
+    CLAIM_CONSTRAINT,
     OVERLAP_CONSTRAINT,
     Appointment,
     AppointmentChange,
@@ -184,11 +185,19 @@ def _clashes(calendar: StaffCalendar, start: datetime, blocks_until: datetime) -
     return any(b.start < blocks_until and b.end > start for b in calendar.busy)
 
 
-def _is_overlap_violation(exc: IntegrityError) -> bool:
+# Two writers inserting clashing rows at once can each wait on the other's row under an
+# exclusion constraint; PostgreSQL then aborts one with a deadlock. That one lost the race.
+CLASH_ERRORS = (IntegrityError, OperationalError)
+
+
+def _is_overlap_violation(exc: IntegrityError | OperationalError) -> bool:
     cause = exc.__cause__
     diag = getattr(cause, "diag", None)
+    if getattr(diag, "sqlstate", None) == "40P01":
+        return "exclusion constraint" in (getattr(diag, "context", None) or "")
     name = getattr(diag, "constraint_name", None) or ""
-    return name == OVERLAP_CONSTRAINT or OVERLAP_CONSTRAINT in str(exc)
+    # CLAIM_CONSTRAINT: the time is held (bookings.holds), or a hold lost to an appointment.
+    return any(c == name or c in str(exc) for c in (OVERLAP_CONSTRAINT, CLAIM_CONSTRAINT))
 
 
 def _check_staff(*, business: Business, staff: StaffMember, service: Service) -> None:
@@ -399,7 +408,7 @@ def _insert_first_free(
                     notes=notes[:2000],
                     call=call,
                 )
-        except IntegrityError as exc:
+        except CLASH_ERRORS as exc:
             if not _is_overlap_violation(exc):
                 raise
     raise _Taken()
@@ -471,7 +480,7 @@ def appointment_reschedule(
                     current.save(
                         update_fields=["start", "end", "blocks_until", "staff", "updated_at"]
                     )
-            except IntegrityError as exc:
+            except CLASH_ERRORS as exc:
                 if _is_overlap_violation(exc):
                     raise _Taken() from None
                 raise

@@ -4,6 +4,7 @@ from bookings import customer_page
 from bookings.book import day as book
 from bookings.book import panel, search
 from bookings.catalog import views as settings_pages
+from bookings.waitlist import views as waitlist
 
 urlpatterns = [
     path("b/<str:token>/", customer_page.booking_page, name="booking_customer"),
@@ -13,6 +14,9 @@ urlpatterns = [
         customer_page.booking_reschedule,
         name="booking_customer_reschedule",
     ),
+    path("w/<str:token>/", waitlist.offer_page, name="waitlist_offer"),
+    path("book/waitlist/", waitlist.desk_list, name="waitlist_desk"),
+    path("book/waitlist/<int:pk>/remove/", waitlist.desk_remove, name="waitlist_remove"),
     # The appointment book (issue 6)
     path("book/", book.day_view, name="book_day"),
     path("book/grid/", book.day_grid, name="book_day_grid"),

@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE["booking-reminders"] = {
     "task": "bookings.tasks.reminders_send",
     "schedule": 300,
 }
+# The waitlist: the next in line for an offer that ran out, should its countdown be lost.
+CELERY_BEAT_SCHEDULE["waitlist-sweep"] = {
+    "task": "bookings.tasks.waitlist_sweep",
+    "schedule": 60,
+}
 # Idempotency-Key records are kept a week: retries come within minutes.
 CELERY_BEAT_SCHEDULE["idempotency-prune"] = {
     "task": "bookings.tasks.idempotency_prune",
@@ -410,6 +415,8 @@ API_MAX_BODY_BYTES = 1024 * 1024
 STATUS_UNDO_MINUTES = env_int("STATUS_UNDO_MINUTES", 10)
 # Concurrent call-event requests of one process share a transaction (calls.ingest.group_commit).
 INGEST_GROUP_COMMIT = env_bool("INGEST_GROUP_COMMIT", True)
+# How long a waitlist offer stays open before the next client in line is offered the time.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["console.api.authentication.ApiKeyAuthentication"],

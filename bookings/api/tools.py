@@ -30,10 +30,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.api.errors import booking_api_error
-from bookings.api.representations import appointment_json, service_brief, slot_json
+from bookings.api.representations import appointment_json, service_brief, slot_json, staff_brief
 from bookings.days import moment_within_reach
+from bookings.holds import HOLD_MINUTES_DEFAULT, HOLD_MINUTES_MAX, hold_book, hold_create
 from bookings.matching import service_match
-from bookings.models import Appointment, IdempotencyRecord, Service, StaffMember
+from bookings.models import Appointment, IdempotencyRecord, Service, SlotHold, StaffMember
 from bookings.selectors import (
     appointment_by_reference,
     appointments_for_phone,
@@ -48,6 +49,7 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
 )
+from bookings.waitlist.services import waitlist_join, waitlist_position
 from calls.ingest.services import tool_invocation_record
 from calls.models import Call
 from console.api.errors import ApiError
@@ -383,12 +385,24 @@ class CustomerBody(serializers.Serializer):
 
 
 class BookAppointmentBody(serializers.Serializer):
-    service = FlexibleId()
-    start = AwareDateTimeField()
+    service = FlexibleId(required=False)
+    start = AwareDateTimeField(required=False)
     staff = FlexibleId(required=False, allow_null=True)
     customer = CustomerBody()
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    hold_id = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     call_id = CallIdField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("hold_id") is None:
+            missing = {
+                name: "This field is required (or give a hold_id)."
+                for name in ("service", "start")
+                if attrs.get(name) is None
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
 
 
 class BookAppointmentView(ToolView):
@@ -455,6 +469,8 @@ class BookAppointmentView(ToolView):
             ).update(call=call)
 
     def _book(self, request: Request, business: Business, data: dict[str, Any]) -> Response:
+        if data.get("hold_id") is not None:
+            return self._book_held(request, business, data)
         service = service_resolve(business=business, value=data["service"])
         staff = staff_resolve(business=business, value=data.get("staff"))
         customer = data["customer"]
@@ -475,6 +491,148 @@ class BookAppointmentView(ToolView):
         except BookingError as exc:
             raise booking_api_error(exc, tz=business.tz) from exc
         return Response(appointment_json(appointment), status=201)
+
+    def _book_held(self, request: Request, business: Business, data: dict[str, Any]) -> Response:
+        customer = data["customer"]
+        details = CustomerDetails(
+            name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
+        )
+        hold = (
+            SlotHold.objects.filter(business=business, pk=data["hold_id"])
+            .select_related("service", "staff")
+            .first()
+        )
+        if hold is not None:
+            _check_matches_hold(business=business, hold=hold, data=data)
+        try:
+            booked = hold_book(
+                business=business,
+                hold_id=data["hold_id"],
+                customer=details,
+                notes=data.get("notes", ""),
+                source=SOURCE,
+                call=_call_for(business, data.get("call_id")),
+                api_key=request.auth,
+            )
+        except BookingError as exc:
+            raise booking_api_error(exc, tz=business.tz) from exc
+        return Response(appointment_json(booked.appointment), status=201)
+
+
+def _check_matches_hold(*, business: Business, hold: SlotHold, data: dict[str, Any]) -> None:
+    """With a hold_id, `service`, `start` and `staff` are optional; given, they must agree."""
+    start = data.get("start")
+    if start is not None and _aware(start, "start").replace(microsecond=0) != hold.start:
+        raise ApiError(
+            400, "invalid", "start is not the held time.", fields={"start": "not the held time"}
+        )
+    service = data.get("service")
+    if (
+        service is not None
+        and service_resolve(business=business, value=service).pk != hold.service_id
+    ):
+        raise ApiError(
+            400,
+            "invalid",
+            "service is not the held service.",
+            fields={"service": "not the held service"},
+        )
+    staff = staff_resolve(business=business, value=data.get("staff"))
+    if staff is not None and staff.pk != hold.staff_id:
+        raise ApiError(
+            400, "invalid", "staff is not who the hold is with.", fields={"staff": "not held"}
+        )
+
+
+class HoldSlotBody(serializers.Serializer):
+    service = FlexibleId()
+    start = AwareDateTimeField()
+    staff = FlexibleId(required=False, allow_null=True)
+    minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=HOLD_MINUTES_MAX, default=HOLD_MINUTES_DEFAULT
+    )
+    call_id = CallIdField()
+
+
+def hold_json(hold: SlotHold, *, tz: Any) -> dict[str, Any]:
+    return {
+        "hold_id": hold.pk,
+        "expires_at": hold.expires_at.astimezone(tz).isoformat(),
+        "start": hold.start.astimezone(tz).isoformat(),
+        "end": hold.end.astimezone(tz).isoformat(),
+        "staff": staff_brief(hold.staff),
+    }
+
+
+class HoldSlotView(ToolView):
+    tool_name = "hold_slot"
+    body = HoldSlotBody
+
+    summary = "Hold a slot for a few minutes while the caller confirms"
+
+    def handle(self, request: Request, business: Business) -> Response:
+        data = self.parsed(request)
+        service = service_resolve(business=business, value=data["service"])
+        staff = staff_resolve(business=business, value=data.get("staff"))
+        try:
+            hold = hold_create(
+                business=business,
+                service=service,
+                staff=staff,
+                start=_aware(data["start"], "start"),
+                minutes=data["minutes"],
+                call=_call_for(business, data.get("call_id")),
+            )
+        except BookingError as exc:
+            raise booking_api_error(exc, tz=business.tz) from exc
+        return Response(hold_json(hold, tz=business.tz), status=201)
+
+
+class JoinWaitlistBody(serializers.Serializer):
+    service = FlexibleId()
+    to = AwareDateTimeField()
+    staff = FlexibleId(required=False, allow_null=True)
+    customer = CustomerBody()
+    call_id = CallIdField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = AwareDateTimeField()  # `from` is a Python keyword
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["to"] <= attrs["from"]:
+            raise serializers.ValidationError({"to": "Must be after from."})
+        return attrs
+
+
+class JoinWaitlistView(ToolView):
+    tool_name = "join_waitlist"
+    body = JoinWaitlistBody
+
+    summary = "Put the caller on the waitlist for a service and a window"
+
+    def handle(self, request: Request, business: Business) -> Response:
+        data = self.parsed(request)
+        service = service_resolve(business=business, value=data["service"])
+        staff = staff_resolve(business=business, value=data.get("staff"))
+        customer = data["customer"]
+        try:
+            entry = waitlist_join(
+                business=business,
+                service=service,
+                staff=staff,
+                start=data["from"],
+                end=data["to"],
+                customer=CustomerDetails(
+                    name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
+                ),
+            )
+        except BookingError as exc:
+            raise booking_api_error(exc, tz=business.tz) from exc
+        return Response(
+            {"waitlist_id": entry.pk, "position": waitlist_position(entry=entry)}, status=201
+        )
 
 
 def _call_for(business: Business, call_id: str | None) -> Any:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from bookings.api import admin as api_admin
 from bookings.api import tools as api_tools
+from bookings.api import waitlist as api_waitlist
 
 urlpatterns = [
     # The voice agent's tools (scope `tools`)
@@ -31,6 +32,8 @@ urlpatterns = [
         api_tools.FindAppointmentView.as_view(),
         name="tool_find_appointment",
     ),
+    path("tools/hold_slot", api_tools.HoldSlotView.as_view(), name="tool_hold_slot"),
+    path("tools/join_waitlist", api_tools.JoinWaitlistView.as_view(), name="tool_join_waitlist"),
     # Managing the book (scope `admin`)
     path("services", api_admin.ServiceList.as_view(), name="api_services"),
     path("services/<int:pk>", api_admin.ServiceDetail.as_view(), name="api_service"),
@@ -48,6 +51,8 @@ urlpatterns = [
     ),
     path("customers", api_admin.CustomerList.as_view(), name="api_customers"),
     path("customers/<int:pk>", api_admin.CustomerDetail.as_view(), name="api_customer"),
+    path("waitlist", api_waitlist.WaitlistList.as_view(), name="api_waitlist"),
+    path("waitlist/<int:pk>", api_waitlist.WaitlistDetail.as_view(), name="api_waitlist_entry"),
     path("appointments", api_admin.AppointmentList.as_view(), name="api_appointments"),
     path(
         "appointments/<str:reference>",

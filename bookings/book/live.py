@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from bookings.book.events import broadcast_book_fragment
 from bookings.book.pages import appointment_panel, book_columns, columns_touched
-from bookings.models import Appointment
+from bookings.models import Appointment, SlotHold
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +57,15 @@ def appointment_changed_broadcast(appointment_id: int, action: str) -> None:
     broadcast_book_fragment(
         business_id=appointment.business_id, html=book_fragments(appointment=appointment)
     )
+
+
+def hold_changed_broadcast(hold_id: int) -> None:
+    """Registered in bookings.holds.on_hold_changed; runs after commit: the held column."""
+    hold = SlotHold.objects.select_related("business", "staff").filter(pk=hold_id).first()
+    if hold is None:
+        return
+    business = hold.business
+    day = hold.start.astimezone(business.tz).date()
+    (column,) = book_columns(business=business, staff=[hold.staff], days=[day])
+    html = render_to_string(f"{DAY}#book-col", {"column": column, "oob": True, "tz": business.tz})
+    broadcast_book_fragment(business_id=business.pk, html=html)

@@ -19,10 +19,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from bookings.holds import holds_live
 from bookings.models import (
     Appointment,
     AppointmentChange,
     Customer,
+    SlotHold,
     StaffException,
     StaffMember,
     WorkingHours,
@@ -71,6 +73,26 @@ class Block:
         return f"{self.local_start:%H:%M}–{self.local_end:%H:%M}"
 
 
+@dataclass(frozen=True)
+class HoldBlock:
+    """A slot held for a caller: a dashed block that counts down to `expires_at`."""
+
+    hold: SlotHold
+    span: Span
+    buffer: int
+    local_start: datetime
+    local_end: datetime
+    seconds_left: int
+
+    @property
+    def time_label(self) -> str:
+        return f"{self.local_start:%H:%M}–{self.local_end:%H:%M}"
+
+    @property
+    def countdown_label(self) -> str:
+        return f"{self.seconds_left // 60}:{self.seconds_left % 60:02d}"
+
+
 @dataclass
 class Column:
     staff: StaffMember
@@ -78,6 +100,7 @@ class Column:
     work: list[Span] = field(default_factory=list)
     off: list[Span] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    holds: list[HoldBlock] = field(default_factory=list)
 
     @property
     def dom_id(self) -> str:
@@ -137,8 +160,9 @@ def book_columns(
     days: Sequence[date],
     cancelled: bool = False,
 ) -> list[Column]:
-    """One column per (staff member, day), staff-major: 3 queries whatever the size. With
-    `cancelled`, cancelled appointments are drawn too (greyed, under the others)."""
+    """One column per (staff member, day), staff-major: 4 queries whatever the size (the
+    live holds among them). With `cancelled`, cancelled appointments are drawn too (greyed,
+    under the others)."""
     tz = business.tz
     if not staff or not days:
         return []
@@ -168,6 +192,8 @@ def book_columns(
     )
     # Cancelled ones first, so the appointments that hold the time are drawn over them.
     appointments.sort(key=lambda a: a.status != Appointment.Status.CANCELLED)
+    holds = holds_live(business=business, staff_ids=ids, start=range_start, end=range_end)
+    now = timezone.now()
     columns: list[Column] = []
     for person in staff:
         for day in days:
@@ -210,9 +236,33 @@ def book_columns(
                         local_end=appointment.end.astimezone(tz),
                     )
                 )
+            column.holds = _hold_blocks(holds, person=person, day=day, tz=tz, now=now)
             column.work.sort(key=lambda s: s.start)
             columns.append(column)
     return columns
+
+
+def _hold_blocks(
+    holds: list[SlotHold], *, person: StaffMember, day: date, tz: ZoneInfo, now: datetime
+) -> list[HoldBlock]:
+    blocks = []
+    for hold in holds:
+        if hold.staff_id != person.pk:
+            continue
+        span = _span(hold.start, hold.end, day, tz)
+        if span is None:
+            continue
+        blocks.append(
+            HoldBlock(
+                hold=hold,
+                span=span,
+                buffer=int((hold.blocks_until - hold.end).total_seconds() // 60),
+                local_start=hold.start.astimezone(tz),
+                local_end=hold.end.astimezone(tz),
+                seconds_left=max(0, int((hold.expires_at - now).total_seconds())),
+            )
+        )
+    return blocks
 
 
 def _grid(business: Business, columns: list[Column]) -> Grid:

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.catalog.services import (
     HoursInterval,
@@ -13,7 +14,8 @@ from bookings.catalog.services import (
     staff_create,
     staff_exception_create,
 )
-from bookings.models import Service, StaffMember
+from bookings.holds import hold_create
+from bookings.models import Service, SlotHold, StaffMember
 from bookings.services import CustomerDetails, appointment_book, appointment_cancel
 from bookings.tests.conftest import at, next_weekday
 from console.tenancy.models import Business, User
@@ -174,15 +176,15 @@ def test_the_day_view_takes_a_constant_number_of_queries(
             )
     client = client_for(front_desk)
     client.get(reverse("book_day"), {"date": day.isoformat()})  # warm the session
-    # session, user, memberships (tenancy); staff, hours, exceptions, appointments (the
-    # grid); memberships again (base.html's business switcher).
+    # session, user, memberships (tenancy); staff, hours, exceptions, appointments, live
+    # slot holds (the grid); memberships again (base.html's business switcher).
     with django_assert_num_queries(QUERIES_DAY_VIEW):
         response = client.get(reverse("book_day"), {"date": day.isoformat()})
     assert response.status_code == 200
     assert response.content.decode().count('class="appt ') == 100
 
 
-QUERIES_DAY_VIEW = 8
+QUERIES_DAY_VIEW = 9
 
 
 def test_an_inactive_staff_member_s_remaining_appointments_stay_on_the_book(
@@ -225,8 +227,9 @@ def test_the_week_view_takes_a_constant_number_of_queries(
     url = reverse("book_week", args=[ana.pk])
     client.get(url, {"date": monday.isoformat()})
     # session, user, memberships; the staff member, the switcher's staff list; hours,
-    # exceptions, appointments; memberships again (base.html's business switcher).
-    with django_assert_num_queries(9):
+    # exceptions, appointments, live slot holds; memberships again (base.html's business
+    # switcher).
+    with django_assert_num_queries(10):
         response = client.get(url, {"date": monday.isoformat()})
     assert response.content.decode().count('class="appt ') == 20
 
@@ -239,3 +242,23 @@ def test_an_empty_book_tells_a_manager_where_to_add_staff(
     assert reverse("settings_staff") in html
     html = client_for(front_desk).get(reverse("book_day")).content.decode()
     assert reverse("settings_staff") not in html
+
+
+def test_a_held_slot_shows_as_a_hold_block_with_its_countdown(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    hold = hold_create(business=business, service=haircut, staff=ana, start=at(monday, 10))
+    response = client_for(front_desk).get(reverse("book_day"), {"date": monday.isoformat()})
+    html = response.content.decode()
+    assert f'data-hold="{hold.pk}"' in html
+    assert 'data-hold-countdown role="timer">4:5' in html or ">5:00<" in html
+    assert "js/holds.js" in html
+
+
+def test_an_expired_or_booked_hold_is_not_on_the_book(
+    client_for, front_desk: User, business: Business, haircut, ana, monday
+) -> None:
+    hold = hold_create(business=business, service=haircut, staff=ana, start=at(monday, 10))
+    SlotHold.objects.filter(pk=hold.pk).update(expires_at=timezone.now())
+    response = client_for(front_desk).get(reverse("book_day"), {"date": monday.isoformat()})
+    assert "data-hold=" not in response.content.decode()

@@ -41,7 +41,7 @@
   document.addEventListener("click", function (evt) {
     if (suppressClick) { evt.preventDefault(); evt.stopPropagation(); suppressClick = false; return; }
     var col = evt.target.closest && evt.target.closest(".book-col");
-    if (!col || evt.target.closest(".appt") || evt.target.closest(".off")) return;
+    if (!col || evt.target.closest(".appt") || evt.target.closest(".off") || evt.target.closest(".hold")) return;
     var minute = minuteAt(col, evt.clientY, Math.floor);
     var url = col.getAttribute("data-book-url") + "&time=" + hhmm(minute);
     window.htmx.ajax("GET", url, { target: "#panel", source: panel() });
