@@ -57,7 +57,7 @@ def main() -> None:
     from calls.analysis import embedding, language
     from calls.analysis.evaluation import examples_load
     from calls.analysis.language import language_detect
-    from calls.analysis.pipeline import analysis_run
+    from calls.analysis.offline import analysis_run
     from calls.analysis.red_flags import red_flags_find, sentences_split
 
     rss_django = rss_mib()

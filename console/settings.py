@@ -425,7 +425,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "console.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "console.api.pagination.Pagination",
-    "EXCEPTION_HANDLER": "console.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "console.api.exception_handler.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["console.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_RATE_LIMIT", "6000/min")},
     "UNAUTHENTICATED_USER": None,

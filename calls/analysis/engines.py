@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from calls.analysis import ANALYZER_VERSION
 from calls.analysis.llm import ReplyInvalid, analysis_merge, llm_version, model_reply_fetch
 from calls.analysis.llm import prompt_build as llm_prompt_build
+from calls.analysis.offline import AnalysisResult, analysis_run, analysis_values
 from calls.analysis.types import CallInput
-
-if TYPE_CHECKING:
-    from calls.analysis.pipeline import AnalysisResult
 
 log = logging.getLogger(__name__)
 OFFLINE = "offline"
@@ -58,8 +55,6 @@ def _failure(exc: Exception) -> str:
 
 
 def engine_answer(call: CallInput, *, baa_covered: bool) -> EngineAnswer:
-    from calls.analysis.pipeline import analysis_run
-
     offline = analysis_run(call)
     if settings.ANALYSIS_ENGINE != LLM:
         return EngineAnswer(result=offline, engine=OFFLINE, details={"answered": OFFLINE})
@@ -97,9 +92,7 @@ def engine_analysis_run(call: CallInput, *, baa_covered: bool) -> AnalysisResult
 
 
 def engine_values(answer: EngineAnswer) -> dict[str, object]:
-    """The CallAnalysis columns for an answer: pipeline.analysis_values plus which engine."""
-    from calls.analysis.pipeline import analysis_values
-
+    """The CallAnalysis columns for an answer: offline.analysis_values plus which engine."""
     values = analysis_values(answer.result)
     details = values.get("details")
     values["details"] = {**(details if isinstance(details, dict) else {}), "engine": answer.details}

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from calls.analysis.pipeline import AnalysisResult, analysis_run
+from calls.analysis.offline import AnalysisResult, analysis_run
 from calls.analysis.types import CallInput, Line, ServiceOption, ToolCall
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"

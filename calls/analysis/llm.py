@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 from django.conf import settings
 
+from calls.analysis.lead_score import EMERGENCY_CAP, LeadScore
 from calls.analysis.redact import transcript_redact, transcript_text
 from calls.analysis.types import CallInput, Line
 from calls.models import CallAnalysis
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
 
-    from calls.analysis.pipeline import AnalysisResult
+from calls.analysis.offline import AnalysisResult
 
 LLM_VERSION = "llm-1"
 INTENTS = tuple(CallAnalysis.Intent.values)
@@ -361,7 +362,9 @@ def analysis_merge(
             reason_service_id=service_id,
             urgency=urgency,
         ),
-        lead=replace(offline.lead, score=reply.lead_score, reasons=lead_reasons),
+        lead=_lead_capped(
+            score=reply.lead_score, reasons=lead_reasons, emergency=urgency == "emergency"
+        ),
         escalation=replace(
             offline_escalation,
             escalate=escalate,
@@ -373,3 +376,18 @@ def analysis_merge(
     if isinstance(getattr(merged, "language", None), str):
         merged = replace(merged, language=reply.language)  # type: ignore[call-arg]
     return merged
+
+
+def _lead_capped(
+    *, score: int, reasons: tuple[dict[str, object], ...], emergency: bool
+) -> LeadScore:
+    """The model's lead score, held to the offline engine's rule: an emergency is not a sales
+    lead (lead_score.EMERGENCY_CAP), whatever the model says."""
+    if emergency and score > EMERGENCY_CAP:
+        cap = {
+            "factor": "emergency",
+            "points": EMERGENCY_CAP - score,
+            "detail": "an emergency call: care first, not a sales lead",
+        }
+        return LeadScore(score=EMERGENCY_CAP, reasons=(*reasons, cap))
+    return LeadScore(score=score, reasons=reasons)

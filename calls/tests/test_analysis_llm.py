@@ -14,7 +14,8 @@ from django.urls import reverse
 from calls.analysis import ANALYZER_VERSION
 from calls.analysis.engines import engine_answer
 from calls.analysis.llm import REPLY_SCHEMA
-from calls.analysis.pipeline import analysis_run, call_analyze, calls_unanalysed
+from calls.analysis.offline import analysis_run
+from calls.analysis.pipeline import call_analyze, calls_unanalysed
 from calls.analysis.types import CallInput, Line
 from calls.models import CallAnalysis
 from calls.tasks import calls_analysis_sweep
@@ -257,6 +258,14 @@ def test_the_model_can_add_an_escalation(fake_model: FakeModel) -> None:
     assert result.escalation.escalate
     assert result.escalation.reason == "model: hints at self-harm"
     assert result.slots.urgency == "emergency"
+
+
+def test_the_model_cannot_score_an_emergency_as_a_hot_lead(fake_model: FakeModel) -> None:
+    fake_model.reply = good_reply(lead_score=100)
+    result = engine_answer(CHEST, baa_covered=False).result
+    assert result.slots.urgency == "emergency"
+    assert result.lead.score == 20
+    assert result.lead.reasons[-1]["factor"] == "emergency"
 
 
 def test_an_emergency_urgency_from_the_model_escalates_the_call(fake_model: FakeModel) -> None:

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from calls.analysis import embedding, red_flags
-from calls.analysis.pipeline import analysis_run
+from calls.analysis.offline import analysis_run
 from calls.analysis.red_flags import KINDS, RedFlag, red_flags_find
 from calls.analysis.types import CallInput, Line, ToolCall
 

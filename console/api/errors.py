@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework import exceptions
 
 logger = logging.getLogger(__name__)
 
-_CODES = {
+ERROR_CODES = {
     400: "invalid",
     401: "unauthorized",
     402: "payment_required",
@@ -25,6 +23,7 @@ _CODES = {
     413: "body_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
+    503: "unavailable",
 }
 
 
@@ -64,63 +63,22 @@ def error_body(
     return {"error": code, "message": message, "fields": fields or {}, **extra}
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, str]:
+def detail_fields(detail: Any, prefix: str = "") -> dict[str, str]:
     """DRF's nested error detail → {"a.b": "message"}."""
     out: dict[str, str] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
             name = f"{prefix}.{key}" if prefix else str(key)
-            out.update(_flatten(value, name))
+            out.update(detail_fields(value, name))
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
             out[prefix or "non_field_errors"] = " ".join(str(item) for item in detail)
         else:
             for index, value in enumerate(detail):
-                out.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+                out.update(detail_fields(value, f"{prefix}.{index}" if prefix else str(index)))
     else:
         out[prefix or "non_field_errors"] = str(detail)
     return out
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    # Imported here: rest_framework.views loads the API settings, which import our parser,
-    # which imports this module.
-    from rest_framework.views import set_rollback
-
-    from console.api.backing_services import backing_service_unavailable, unavailable_error
-
-    if backing_service_unavailable(exc):
-        logger.warning("API request refused with 503: %r", exc)
-        exc = unavailable_error()
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
-    if not isinstance(exc, exceptions.APIException):
-        return None
-
-    headers: dict[str, str] = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
-
-    status_code = exc.status_code
-    if isinstance(exc, ApiError):
-        body = exc.body()
-        headers.update(exc.headers)
-    elif isinstance(exc, exceptions.ValidationError):
-        body = error_body("invalid", "The request has invalid fields.", _flatten(exc.detail))
-    elif isinstance(exc, exceptions.ParseError):
-        body = error_body("invalid_json", str(exc.detail))
-    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        status_code = status.HTTP_401_UNAUTHORIZED
-        headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
-        body = error_body("unauthorized", str(exc.detail))
-    else:
-        body = error_body(_CODES.get(status_code, "error"), str(exc.detail))
-    set_rollback()
-    return Response(body, status=status_code, headers=headers)
 
 
 def json_error(status_code: int, code: str, message: str) -> JsonResponse:

@@ -13,22 +13,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from console.api.errors import error_body
+from console.api.errors import ERROR_CODES, error_body
 
-_CODES = {
-    400: "invalid",
-    401: "unauthorized",
-    402: "payment_required",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    413: "body_too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
-    503: "unavailable",
-}
 _KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary")
 
 
@@ -46,7 +32,7 @@ class ApiJsonRepliesMiddleware:
         if not request.path.startswith("/api/") or response.status_code < 400 or _is_json(response):
             return response
         status = response.status_code
-        code = _CODES.get(status, "server_error" if status >= 500 else "error")
+        code = ERROR_CODES.get(status, "server_error" if status >= 500 else "error")
         message = response.reason_phrase or "Error"
         if status == 403:  # Django's CSRF refusal: DRF's own 403s are JSON already
             message = "Forbidden. API clients authenticate with 'Authorization: Bearer <key>'."
