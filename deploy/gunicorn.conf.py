@@ -30,3 +30,15 @@ timeout = 30
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("ACCESS_LOG") or None
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def post_worker_init(worker: object) -> None:
+    """Embedded (eager Celery, `make run`, the browser tests): this process runs the post-call
+    analysis itself, so it loads the analysis model before it takes a request; no request
+    waits seconds on a cold load. With a Celery worker the worker loads it (console.celery)."""
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        from calls.analysis.embedding import model_load
+
+        model_load()

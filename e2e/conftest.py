@@ -59,7 +59,7 @@ class LiveServer:
             cwd=ROOT,
             env=_server_env(),
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # the embedded server loads the analysis model first
         while True:
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310

@@ -68,6 +68,7 @@ def model_loaded() -> bool:
 
 
 _background: threading.Thread | None = None
+_background_lock = threading.Lock()  # not _lock: a load in progress holds that one
 
 
 def model_ready() -> bool:
@@ -77,7 +78,7 @@ def model_ready() -> bool:
     global _background
     if _model is not None:
         return True
-    with _lock:
+    with _background_lock:
         if _background is None:
             _background = threading.Thread(target=model_load, name="embedding-load", daemon=True)
             _background.start()
