@@ -8,15 +8,18 @@ from django.shortcuts import redirect, render
 
 from calls import selectors
 from calls.alerts.selectors import attention_page_context
-from calls.live_transcript import call_segments_redacted
+from calls.live_transcript import call_segments_redacted, calls_last_lines_redacted
 from console.tenancy.access import business_view
 
 
 def _live_context(request: HttpRequest) -> dict[str, object]:
     business = request.access.business  # type: ignore[attr-defined]
+    live_calls = list(selectors.calls_in_progress(business=business))
+    ended_calls = selectors.calls_recently_ended(business=business)
+    calls_last_lines_redacted([*live_calls, *ended_calls])
     return {
-        "live_calls": list(selectors.calls_in_progress(business=business)),
-        "ended_calls": selectors.calls_recently_ended(business=business),
+        "live_calls": live_calls,
+        "ended_calls": ended_calls,
         **attention_page_context(access=request.access),  # type: ignore[attr-defined]  # live alerts
     }
 

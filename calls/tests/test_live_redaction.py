@@ -99,6 +99,21 @@ def test_the_live_dashboard_never_shows_a_name_a_caller_said(business, front_des
     assert "jenny" not in html.lower() and "[NAME]" in html
 
 
+@pytest.mark.parametrize("ended", [False, True])
+def test_the_freshly_drawn_live_page_masks_a_name_said_earlier_in_the_call(
+    business, front_desk, client_for, ended
+):
+    call_start(business, "gw-1")
+    say(business, "gw-1", 0, "Hi, my name is Ikaika Kealoha.")
+    say(business, "gw-1", 1, "kealoha, like I said")
+    if ended:
+        hang_up(business, "gw-1")
+    html = client_for(front_desk).get("/calls/live/").content.decode()
+    assert 'data-call-id="gw-1"' in html
+    assert "kealoha" not in html.lower()
+    assert TranscriptSegment.objects.get(call__call_id="gw-1", seq=1).text == "kealoha, like I said"
+
+
 def test_the_live_card_sent_after_a_line_masks_names_said_before_it(business) -> None:
     call_start(business, "gw-1")
     say(business, "gw-1", 0, "my name is Ikaika Kealoha")
