@@ -18,20 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.models import Appointment, Service, SlotHold, StaffMember
-from bookings.selectors import slots_nearest, staff_calendars
+from bookings.selectors import slots_nearest
 from bookings.services import (
     CLASH_ERRORS,
     BookingError,
     CustomerDetails,
-    OutsideRules,
     SlotUnavailable,
     _aware,
-    _check_rules,
-    _check_staff,
-    _clashes,
-    _fits_hours,
     _is_overlap_violation,
     appointment_book,
+    staff_free_for,
+    time_claim_check,
 )
 from console.tenancy.models import ApiKey, Business
 
@@ -93,40 +90,10 @@ def hold_create(
     start = _aware(start).replace(microsecond=0)
     if not 1 <= minutes <= HOLD_MINUTES_MAX:
         raise BookingError(f"A hold lasts 1 to {HOLD_MINUTES_MAX} minutes.", field_name="minutes")
-    if service.business_id != business.pk:
-        raise BookingError("No such service.", field_name="service")
-    if not service.active:
-        raise BookingError(f"{service.name} is not bookable.", field_name="service")
-    _check_rules(business=business, start=start, now=now, enforce=True)
-    if staff is not None:
-        _check_staff(business=business, staff=staff, service=service)
-        candidates = [staff]
-    else:
-        candidates = list(
-            StaffMember.objects.filter(business=business, active=True, services=service)
-        )
-        if not candidates:
-            raise BookingError(f"Nobody does {service.name} yet.", field_name="service")
-    end = start + timedelta(minutes=service.duration_minutes)
-    blocks_until = end + timedelta(minutes=service.buffer_minutes)
+    claim = time_claim_check(business=business, service=service, start=start, staff=staff, now=now)
+    end, blocks_until = claim.end, claim.blocks_until
     with transaction.atomic():
-        calendars = staff_calendars(
-            business=business,
-            staff=candidates,
-            start=start - timedelta(days=1),
-            end=blocks_until + timedelta(days=1),
-        )
-        in_hours = [
-            c
-            for c in candidates
-            if _fits_hours(
-                business=business, calendar=calendars[c.pk], start=start, service=service
-            )
-        ]
-        if not in_hours:
-            raise OutsideRules("That time is outside working hours.", field_name="start")
-        free = [c for c in in_hours if not _clashes(calendars[c.pk], start, blocks_until)]
-        free.sort(key=lambda c: (len(calendars[c.pk].busy), c.name, c.pk))
+        free = staff_free_for(business=business, service=service, claim=claim)
         hold = _insert_first_free(
             business=business,
             service=service,

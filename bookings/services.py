@@ -263,6 +263,77 @@ def appointment_changed_on_commit(*, appointment: Appointment, action: str) -> N
 # --- Book, reschedule, cancel, status ------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TimeClaim:
+    """What a booking or a hold asks of the book: the time, and who could take it."""
+
+    start: datetime
+    end: datetime
+    blocks_until: datetime  # the end plus the service's buffer
+    candidates: list[StaffMember]
+
+
+def time_claim_check(
+    *,
+    business: Business,
+    service: Service,
+    start: datetime,
+    staff: StaffMember | None,
+    now: datetime,
+    enforce_rules: bool = True,
+) -> TimeClaim:
+    """The checks every claim on the book's time makes before its transaction (a booking, a
+    hold): the service bookable, the rules (unless `enforce_rules=False`), the staff member
+    doing the service, or anyone who does. Raises BookingError or OutsideRules."""
+    if service.business_id != business.pk:
+        raise BookingError("No such service.", field_name="service")
+    if not service.active:
+        raise BookingError(f"{service.name} is not bookable.", field_name="service")
+    _check_rules(business=business, start=start, now=now, enforce=enforce_rules)
+    if staff is not None:
+        _check_staff(business=business, staff=staff, service=service)
+        candidates = [staff]
+    else:
+        candidates = list(
+            StaffMember.objects.filter(business=business, active=True, services=service)
+        )
+        if not candidates:
+            raise BookingError(f"Nobody does {service.name} yet.", field_name="service")
+    end = start + timedelta(minutes=service.duration_minutes)
+    return TimeClaim(
+        start=start,
+        end=end,
+        blocks_until=end + timedelta(minutes=service.buffer_minutes),
+        candidates=candidates,
+    )
+
+
+def staff_free_for(
+    *, business: Business, service: Service, claim: TimeClaim, enforce_rules: bool = True
+) -> list[StaffMember]:
+    """Inside the claim's transaction: the candidates free for it (in their working hours,
+    unless `enforce_rules=False`), fewest bookings that day first, as availability offers
+    them. Raises OutsideRules when the time is outside everyone's hours."""
+    calendars = staff_calendars(
+        business=business,
+        staff=claim.candidates,
+        start=claim.start - timedelta(days=1),
+        end=claim.blocks_until + timedelta(days=1),
+    )
+    in_hours = [
+        c
+        for c in claim.candidates
+        if not enforce_rules
+        or _fits_hours(
+            business=business, calendar=calendars[c.pk], start=claim.start, service=service
+        )
+    ]
+    if not in_hours:
+        raise OutsideRules("That time is outside working hours.", field_name="start")
+    free = [c for c in in_hours if not _clashes(calendars[c.pk], claim.start, claim.blocks_until)]
+    return sorted(free, key=lambda c: (len(calendars[c.pk].busy), c.name, c.pk))
+
+
 def appointment_book(
     *,
     business: Business,
@@ -292,22 +363,15 @@ def appointment_book(
     start = _aware(start).replace(microsecond=0)
     if len(notes) > NOTES_MAX:
         raise BookingError(f"Notes can be at most {NOTES_MAX} characters.", field_name="notes")
-    if service.business_id != business.pk:
-        raise BookingError("No such service.", field_name="service")
-    if not service.active:
-        raise BookingError(f"{service.name} is not bookable.", field_name="service")
-    _check_rules(business=business, start=start, now=now, enforce=enforce_rules)
-    if staff is not None:
-        _check_staff(business=business, staff=staff, service=service)
-        candidates = [staff]
-    else:
-        candidates = list(
-            StaffMember.objects.filter(business=business, active=True, services=service)
-        )
-        if not candidates:
-            raise BookingError(f"Nobody does {service.name} yet.", field_name="service")
-    end = start + timedelta(minutes=service.duration_minutes)
-    blocks_until = end + timedelta(minutes=service.buffer_minutes)
+    claim = time_claim_check(
+        business=business,
+        service=service,
+        start=start,
+        staff=staff,
+        now=now,
+        enforce_rules=enforce_rules,
+    )
+    end, blocks_until = claim.end, claim.blocks_until
 
     def unavailable(message: str) -> SlotUnavailable:
         return SlotUnavailable(
@@ -323,27 +387,11 @@ def appointment_book(
                 customer = customer_upsert(business=business, details=customer)
             elif customer.business_id != business.pk:
                 raise BookingError("No such customer.", field_name="customer")
-            calendars = staff_calendars(
-                business=business,
-                staff=candidates,
-                start=start - timedelta(days=1),
-                end=blocks_until + timedelta(days=1),
+            free = staff_free_for(
+                business=business, service=service, claim=claim, enforce_rules=enforce_rules
             )
-            in_hours = [
-                c
-                for c in candidates
-                if not enforce_rules
-                or _fits_hours(
-                    business=business, calendar=calendars[c.pk], start=start, service=service
-                )
-            ]
-            if not in_hours:
-                raise OutsideRules("That time is outside working hours.", field_name="start")
-            free = [c for c in in_hours if not _clashes(calendars[c.pk], start, blocks_until)]
             if not free:
                 raise _Taken()
-            # Fewest bookings that day first, as availability offers them.
-            free.sort(key=lambda c: (len(calendars[c.pk].busy), c.name, c.pk))
             appointment = _insert_first_free(
                 business=business,
                 service=service,
