@@ -235,6 +235,9 @@ def call_events(
         "friday": friday.isoformat(),
         "saturday": saturday.isoformat(),
         "monday": monday.isoformat(),
+        # The Friday of next week (Monday's week): "from {monday} to {friday}" ran backwards
+        # on every call placed Monday to Thursday, and the clinic's calls never booked.
+        "next_week_friday": (monday + timedelta(days=4)).isoformat(),
         "week_after_friday": (friday + timedelta(days=6)).isoformat(),
         "week_after_saturday": (saturday + timedelta(days=6)).isoformat(),
     }

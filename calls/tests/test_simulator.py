@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -51,7 +51,9 @@ def tools_for(business: Business) -> Any:
     return call
 
 
-def play(business: Business, script: Script, caller: str = CALLER) -> Call:
+def play(
+    business: Business, script: Script, caller: str = CALLER, start: datetime | None = None
+) -> Call:
     """One call, each event ingested as the simulator sends it; returns the call."""
     call_id = None
     offsets = []
@@ -60,7 +62,7 @@ def play(business: Business, script: Script, caller: str = CALLER) -> Call:
         business_name=business.name,
         caller=caller,
         called="+14155550100",
-        start=datetime.now(UTC),
+        start=start or datetime.now(UTC),
         rng=random.Random(1),
         tools=tools_for(business),
     ):
@@ -120,6 +122,18 @@ def test_a_booking_call_books_the_free_time_the_agent_names(salon):
     tools = list(call.tool_invocations.order_by("id").values_list("name", "ok"))
     assert ("book_appointment", True) in tools
     assert tools[0] == ("match_service", True)
+
+
+@pytest.mark.parametrize("days_ahead", range(7))
+def test_a_clinic_caller_asking_for_next_week_is_booked_whatever_day_they_call(
+    other_business, days_ahead
+):
+    bookings_demo_seed(other_business, appointments=0)
+    start = datetime.now(UTC) + timedelta(days=days_ahead)
+    call = play(other_business, SCRIPTS["clinic_booking"], start=start)
+    appointment = Appointment.objects.get(business=other_business, call=call)
+    assert appointment.start.astimezone(other_business.tz).weekday() < 5
+    assert ("check_availability", True) in call.tool_invocations.values_list("name", "ok")
 
 
 def test_a_caller_moves_then_cancels_the_appointment_they_booked(salon):
