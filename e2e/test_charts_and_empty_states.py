@@ -42,7 +42,7 @@ def test_a_new_business_sees_its_empty_states(business, front_desk, signed_in_pa
     page = signed_in_page(front_desk)
     page.goto("/calls/live/")
     expect(page.locator("#conn-status")).to_have_text("Live")
-    for list_id in ("live-calls", "ended-calls"):
+    for list_id in ("live-calls", "ended-calls", "attention-list"):
         element = page.locator(f"#{list_id}")
         shown = element.evaluate("el => getComputedStyle(el, '::before').content")
         assert shown.strip('"') == element.get_attribute("data-empty"), (list_id, shown)
