@@ -94,6 +94,11 @@ class CustomerDetails:
     phone: str
     email: str = ""
 
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> CustomerDetails:
+        """From an API body's validated `customer` ({name, phone, email?})."""
+        return cls(name=body["name"], phone=body["phone"], email=body.get("email", ""))
+
 
 def _actor_label(by: User | None, api_key: ApiKey | None, source: str) -> str:
     if by is not None:

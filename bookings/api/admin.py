@@ -362,7 +362,7 @@ class CustomerList(AdminView):
         try:
             customer = customer_upsert(
                 business=self.business,
-                details=CustomerDetails(data["name"], data["phone"], data.get("email", "")),
+                details=CustomerDetails.from_body(data),
             )
         except BookingError as exc:
             raise ApiError(400, "invalid", exc.message, fields={"phone": exc.message}) from exc
@@ -486,16 +486,13 @@ class AppointmentList(AdminView):
         data = self.valid(AppointmentCreateSerializer, request.data)
         service = service_resolve(business=business, value=data["service"])
         staff = staff_resolve(business=business, value=data.get("staff"))
-        customer = data["customer"]
         try:
             appointment = appointment_book(
                 business=business,
                 service=service,
                 staff=staff,
                 start=data["start"],
-                customer=CustomerDetails(
-                    customer["name"], customer["phone"], customer.get("email", "")
-                ),
+                customer=CustomerDetails.from_body(data["customer"]),
                 notes=data.get("notes", ""),
                 source=Appointment.Source.API,
                 api_key=request.auth,

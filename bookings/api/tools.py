@@ -473,16 +473,13 @@ class BookAppointmentView(ToolView):
             return self._book_held(request, business, data)
         service = service_resolve(business=business, value=data["service"])
         staff = staff_resolve(business=business, value=data.get("staff"))
-        customer = data["customer"]
         try:
             appointment = appointment_book(
                 business=business,
                 service=service,
                 staff=staff,
                 start=_aware(data["start"], "start"),
-                customer=CustomerDetails(
-                    name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
-                ),
+                customer=CustomerDetails.from_body(data["customer"]),
                 notes=data.get("notes", ""),
                 source=SOURCE,
                 call=_call_for(business, data.get("call_id")),
@@ -493,10 +490,7 @@ class BookAppointmentView(ToolView):
         return Response(appointment_json(appointment), status=201)
 
     def _book_held(self, request: Request, business: Business, data: dict[str, Any]) -> Response:
-        customer = data["customer"]
-        details = CustomerDetails(
-            name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
-        )
+        details = CustomerDetails.from_body(data["customer"])
         hold = (
             SlotHold.objects.filter(business=business, pk=data["hold_id"])
             .select_related("service", "staff")
@@ -616,7 +610,6 @@ class JoinWaitlistView(ToolView):
         data = self.parsed(request)
         service = service_resolve(business=business, value=data["service"])
         staff = staff_resolve(business=business, value=data.get("staff"))
-        customer = data["customer"]
         try:
             entry = waitlist_join(
                 business=business,
@@ -624,9 +617,7 @@ class JoinWaitlistView(ToolView):
                 staff=staff,
                 start=data["from"],
                 end=data["to"],
-                customer=CustomerDetails(
-                    name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
-                ),
+                customer=CustomerDetails.from_body(data["customer"]),
             )
         except BookingError as exc:
             raise booking_api_error(exc, tz=business.tz) from exc

@@ -90,7 +90,6 @@ class WaitlistList(AdminView):
         business = self.business
         service = service_resolve(business=business, value=data["service"])
         staff = staff_resolve(business=business, value=data.get("staff"))
-        customer = data["customer"]
         try:
             entry = waitlist_join(
                 business=business,
@@ -98,9 +97,7 @@ class WaitlistList(AdminView):
                 staff=staff,
                 start=data["from"],
                 end=data["to"],
-                customer=CustomerDetails(
-                    name=customer["name"], phone=customer["phone"], email=customer.get("email", "")
-                ),
+                customer=CustomerDetails.from_body(data["customer"]),
             )
         except BookingError as exc:
             raise booking_api_error(exc, tz=business.tz) from exc
