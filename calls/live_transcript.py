@@ -44,6 +44,16 @@ def call_segments_redacted(*, call: Call) -> list[LiveSegment]:
     ]
 
 
+def calls_names_said(calls: Iterable[Call]) -> dict[int, list[str]]:
+    """Every name said so far in each of these calls, by anyone (call pk → names): one query
+    for all of them, what the live pages mask wherever those names recur."""
+    lines: dict[int, list[Line]] = defaultdict(list)
+    rows = TranscriptSegment.objects.filter(call__in=list(calls)).order_by("call_id", "seq")
+    for call_pk, speaker, text in rows.values_list("call_id", "speaker", "text"):
+        lines[call_pk].append(Line(speaker=speaker, text=text or ""))
+    return {pk: names_mentioned(said) for pk, said in lines.items()}
+
+
 def calls_last_lines_redacted(calls: Iterable[Call]) -> None:
     """The cards' last lines on a freshly drawn live page, masked with every name said in
     their calls (as the live updates do, calls.live.broadcast): one query for all the calls.
@@ -51,10 +61,6 @@ def calls_last_lines_redacted(calls: Iterable[Call]) -> None:
     calls = [call for call in calls if call.last_text]
     if not calls:
         return
-    lines: dict[int, list[Line]] = defaultdict(list)
-    rows = TranscriptSegment.objects.filter(call__in=calls).order_by("call_id", "seq")
-    for call_pk, speaker, text in rows.values_list("call_id", "speaker", "text"):
-        lines[call_pk].append(Line(speaker=speaker, text=text or ""))
+    names = calls_names_said(calls)
     for call in calls:
-        names = names_mentioned(lines.get(call.pk, []))
-        call.last_text = text_redact(call.last_text, names=names)
+        call.last_text = text_redact(call.last_text, names=names.get(call.pk, []))

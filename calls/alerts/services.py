@@ -19,6 +19,7 @@ from django.utils import timezone
 from calls.alerts import live
 from calls.alerts.detect import Detected, alerts_detect
 from calls.analysis.redact import text_redact
+from calls.live_transcript import calls_names_said
 from calls.models import Call, ToolInvocation, TranscriptSegment
 from calls.models.alert import CallAlert
 from calls.selectors import with_current_analysis
@@ -89,17 +90,20 @@ def call_alerts_detect(*, business: Business, changes: Iterable[CallChanged]) ->
         )
     )
     now = timezone.now()
+    fresh = [(call, detected) for call, detected in found if (call.pk, detected.kind) not in known]
+    # The caller's words are shown to every dashboard: masked with every name said in the
+    # call so far (a surname said once, then alone), as the live lines are.
+    names = calls_names_said(call for call, _ in fresh) if fresh else {}
     new = [
         CallAlert(
             business=business,
             call=call,
             kind=detected.kind,
             detail=detected.detail[:40],
-            evidence=text_redact(detected.evidence),
+            evidence=text_redact(detected.evidence, names=names.get(call.pk, [])),
             raised_at=now,
         )
-        for call, detected in found
-        if (call.pk, detected.kind) not in known
+        for call, detected in fresh
     ]
     if not new:
         return []
